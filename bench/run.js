@@ -1,0 +1,518 @@
+'use strict';
+/**
+ * Benchmark: the gateway against a framework-free forwarder (the floor) and the fake upstream.
+ * Run from the repo root: `node bench/run.js [--json]` (or `npm run bench`, which builds first).
+ * See bench/README.md for what the figures mean.
+ *
+ * Env:
+ *   BENCH_DURATION   measured seconds per row (default 10)
+ *   BENCH_WARMUP     unmeasured warm-up seconds before each row (default 2; 0 = none)
+ *   BENCH_TARGETS    comma list of upstream,floor,gateway (default all three)
+ *   BENCH_STREAM=1   add a stream:true row set
+ *   BENCH_GATEWAY_CMD  command to start in place of `node dist/main.js` (split on spaces; it gets
+ *                    the same env; readiness is then any HTTP answer instead of 200 on /health/live)
+ */
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const autocannon = require('autocannon');
+
+const ROOT = path.resolve(__dirname, '..');
+const FAKE = path.join(ROOT, 'test/fakes/fake-openai-upstream.js');
+const FLOOR = path.join(__dirname, 'floor.js');
+const GATEWAY = path.join(ROOT, 'dist/main.js');
+
+const JSON_OUT = process.argv.includes('--json');
+const DURATION = positiveNumber('BENCH_DURATION', 10);
+const WARMUP = positiveNumber('BENCH_WARMUP', 2, true);
+const STREAM = process.env.BENCH_STREAM === '1';
+const GATEWAY_CMD = process.env.BENCH_GATEWAY_CMD?.trim() || undefined;
+const CONCURRENCIES = [1, 32];
+const KNOWN_TARGETS = ['upstream', 'floor', 'gateway'];
+const TARGETS = (process.env.BENCH_TARGETS ?? KNOWN_TARGETS.join(','))
+  .split(',')
+  .map((t) => t.trim())
+  .filter(Boolean);
+const PROXY_KEY = 'bench-key';
+const AIMS = { c32Ratio: 0.25, c1AddedP50Ms: 0.5 };
+
+const REQUEST = {
+  model: 'gpt-4o-mini',
+  messages: [
+    { role: 'system', content: 'You are a helpful assistant.' },
+    { role: 'user', content: 'Hello!' },
+  ],
+};
+
+// Human-readable output goes to stdout, or to stderr when --json owns stdout.
+const say = (line = '') => (JSON_OUT ? process.stderr : process.stdout).write(`${line}\n`);
+
+/** @type {Array<{name:string, child:import('node:child_process').ChildProcess, exited:boolean, stderr:string}>} */
+const children = [];
+let cleaningUp = false;
+
+function positiveNumber(name, fallback, allowZero = false) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) {
+    throw new Error(
+      `${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got "${raw}"`,
+    );
+  }
+  return n;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function start(name, command, args, env) {
+  // stdout is discarded (the gateway logs a JSON line per request at info level; it must be
+  // drained, not buffered); stderr is kept (last 8 KiB) to explain a crash.
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const entry = { name, child, exited: false, stderr: '' };
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d) => {
+    entry.stderr = (entry.stderr + d).slice(-8192);
+  });
+  child.on('exit', (code, signal) => {
+    entry.exited = true;
+    entry.exitInfo = signal ? `signal ${signal}` : `code ${code}`;
+  });
+  child.on('error', (err) => {
+    entry.exited = true;
+    entry.exitInfo = err.message;
+  });
+  children.push(entry);
+  return entry;
+}
+
+function describeDeath(entry) {
+  const tail = entry.stderr.trim()
+    ? `\n--- ${entry.name} stderr (tail) ---\n${entry.stderr.trim()}`
+    : '';
+  return `${entry.name} exited (${entry.exitInfo})${tail}`;
+}
+
+function httpGet(url) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: false, timeout: 1000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+/** Poll until `isReady(status)` for GET url, or fail if the child dies or 30 s pass. */
+async function waitReady(entry, url, isReady) {
+  const deadline = Date.now() + 30_000;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (entry.exited) throw new Error(`${describeDeath(entry)}`);
+    try {
+      const status = await httpGet(url);
+      if (isReady(status)) return;
+      last = `HTTP ${status}`;
+    } catch (err) {
+      last = err.message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${entry.name} not ready after 30 s at ${url} (last: ${last})`);
+}
+
+/** One real request through the target, checking the answer is a well-formed completion. */
+function preflight(url, headers, body, stream) {
+  return new Promise((resolve) => {
+    const req = http.request(
+      url,
+      { method: 'POST', headers, agent: false, timeout: 5000 },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (text += d));
+        res.on('end', () => {
+          if (res.statusCode !== 200)
+            return resolve(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
+          if (stream) {
+            const ok =
+              /^text\/event-stream/.test(res.headers['content-type'] ?? '') &&
+              text.trimEnd().endsWith('data: [DONE]');
+            return resolve(ok ? null : `not an SSE stream ending in [DONE]: ${text.slice(0, 300)}`);
+          }
+          try {
+            const json = JSON.parse(text);
+            const ok =
+              json.object === 'chat.completion' &&
+              typeof json.choices?.[0]?.message?.content === 'string';
+            resolve(ok ? null : `not a chat.completion: ${text.slice(0, 300)}`);
+          } catch {
+            resolve(`not JSON: ${text.slice(0, 300)}`);
+          }
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout after 5 s')));
+    req.on('error', (err) => resolve(`request failed: ${err.message}`));
+    req.end(body);
+  });
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+/**
+ * One autocannon run. Latency percentiles are computed from autocannon's own per-response
+ * durations (float ms, from its 'response' events) because its histogram stores whole
+ * milliseconds, which cannot resolve sub-millisecond differences.
+ */
+function cannon(opts, record) {
+  return new Promise((resolve, reject) => {
+    let lat = record ? new Float64Array(1 << 16) : null;
+    let n = 0;
+    const instance = autocannon(
+      { method: 'POST', pipelining: 1, timeout: 10, ...opts },
+      (err, result) => {
+        if (err) return reject(err);
+        if (record) result.hiResLatency = lat.subarray(0, n).sort();
+        resolve(result);
+      },
+    );
+    if (record) {
+      instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+        if (statusCode < 200 || statusCode >= 300) return; // same rule as autocannon's histogram
+        if (n === lat.length) {
+          const bigger = new Float64Array(lat.length * 2);
+          bigger.set(lat);
+          lat = bigger;
+        }
+        lat[n++] = responseTime;
+      });
+    }
+  });
+}
+
+async function measureRow(target, scenario, connections) {
+  const opts = { url: target.url, headers: target.headers, body: scenario.body, connections };
+  if (WARMUP > 0) await cannon({ ...opts, duration: WARMUP }, false);
+  const r = await cannon({ ...opts, duration: DURATION }, true);
+  const lat = r.hiResLatency;
+  return {
+    scenario: scenario.name,
+    target: target.name,
+    connections,
+    rps: r.requests.mean,
+    requests: r.requests.total,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    mean: lat.length ? lat.reduce((a, b) => a + b, 0) / lat.length : NaN,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    statusCodes: Object.fromEntries(
+      Object.entries(r.statusCodeStats).map(([k, v]) => [k, v.count]),
+    ),
+    autocannonLatency: {
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      mean: r.latency.mean,
+      unit: 'ms, whole',
+    },
+  };
+}
+
+function fmt(n, digits) {
+  return Number.isFinite(n) ? n.toFixed(digits) : '-';
+}
+
+function table(rows) {
+  const head = ['scenario', 'target', 'conc', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'];
+  const body = rows.map((r) => [
+    r.scenario,
+    r.target,
+    String(r.connections),
+    fmt(r.rps, 0),
+    fmt(r.p50, 3),
+    fmt(r.p99, 3),
+    String(r.non2xx),
+    r.timeouts ? `${r.errors} (${r.timeouts} timeouts)` : String(r.errors),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+function isClean(row) {
+  return row && row.non2xx === 0 && row.errors === 0 && !row.preflightError;
+}
+
+function comparisons(rows, scenario) {
+  const find = (target, c) =>
+    rows.find((r) => r.scenario === scenario && r.target === target && r.connections === c);
+  const g1 = find('gateway', 1);
+  const f1 = find('floor', 1);
+  const g32 = find('gateway', 32);
+  const f32 = find('floor', 32);
+  const out = [];
+  const verdict = (rowsUsed, met) =>
+    rowsUsed.every(isClean) ? (met ? 'met' : 'NOT met') : 'INVALID (errors/non-2xx, see table)';
+  if (g32 && f32) {
+    const v = g32.rps / f32.rps;
+    out.push({
+      name: 'gateway/floor req/s at c32',
+      value: v,
+      text: fmt(v, 3),
+      aim: `>= ${AIMS.c32Ratio}`,
+      verdict: verdict([g32, f32], v >= AIMS.c32Ratio),
+    });
+  }
+  if (g1 && f1) {
+    const v = g1.rps / f1.rps;
+    out.push({
+      name: 'gateway/floor req/s at c1',
+      value: v,
+      text: fmt(v, 3),
+      aim: null,
+      verdict: null,
+    });
+    const d = g1.p50 - f1.p50;
+    out.push({
+      name: 'gateway p50 - floor p50 at c1',
+      value: d,
+      text: `${fmt(d, 3)} ms`,
+      aim: `< ${AIMS.c1AddedP50Ms} ms`,
+      verdict: verdict([g1, f1], d < AIMS.c1AddedP50Ms),
+    });
+  }
+  // The aims are stated for the plain (non-stream) request; stream figures are informational.
+  if (scenario !== 'json') out.forEach((c) => ((c.aim = null), (c.verdict = null)));
+  return out;
+}
+
+async function stopChildren() {
+  const alive = children.filter((c) => !c.exited);
+  await Promise.all(
+    alive.map(
+      (c) =>
+        new Promise((resolve) => {
+          const timer = setTimeout(() => {
+            c.child.kill('SIGKILL');
+            resolve();
+          }, 3000);
+          c.child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          c.child.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+process.on('exit', () => {
+  for (const c of children) if (!c.exited) c.child.kill('SIGKILL');
+});
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    if (cleaningUp) return;
+    cleaningUp = true;
+    say(`\nbench: ${sig}, stopping children`);
+    stopChildren().finally(() => process.exit(130));
+  });
+}
+
+async function main() {
+  const unknown = TARGETS.filter((t) => !KNOWN_TARGETS.includes(t));
+  if (unknown.length || TARGETS.length === 0) {
+    throw new Error(
+      `BENCH_TARGETS: unknown target(s) "${unknown.join(',')}"; use a comma list of ${KNOWN_TARGETS.join(',')}`,
+    );
+  }
+  if (TARGETS.includes('gateway') && !GATEWAY_CMD && !fs.existsSync(GATEWAY)) {
+    throw new Error(
+      `${path.relative(ROOT, GATEWAY)} not found: run npm run build first (npm run bench does), ` +
+        'or set BENCH_TARGETS=upstream,floor',
+    );
+  }
+
+  const upstreamPort = await freePort();
+  const upstreamBase = `http://127.0.0.1:${upstreamPort}/v1`;
+  const targets = [];
+
+  const fake = start('upstream', process.execPath, [FAKE], { PORT: String(upstreamPort) });
+  await waitReady(fake, `${upstreamBase}/models`, (s) => s === 200);
+  const plain = { 'content-type': 'application/json', authorization: 'Bearer sk-bench' };
+  if (TARGETS.includes('upstream')) {
+    targets.push({
+      name: 'upstream',
+      entry: fake,
+      url: `${upstreamBase}/chat/completions`,
+      headers: plain,
+    });
+  }
+
+  if (TARGETS.includes('floor')) {
+    const port = await freePort();
+    const floor = start('floor', process.execPath, [FLOOR], {
+      PORT: String(port),
+      UPSTREAM_URL: upstreamBase,
+      UPSTREAM_API_KEY: 'sk-bench',
+    });
+    await waitReady(floor, `http://127.0.0.1:${port}/`, (s) => s > 0); // it 404s everything but the chat route
+    targets.push({
+      name: 'floor',
+      entry: floor,
+      url: `http://127.0.0.1:${port}/v1/chat/completions`,
+      headers: plain,
+    });
+  }
+
+  if (TARGETS.includes('gateway')) {
+    const port = await freePort();
+    const [cmd, ...args] = GATEWAY_CMD ? GATEWAY_CMD.split(/\s+/) : ['node', GATEWAY];
+    const gateway = start('gateway', cmd === 'node' ? process.execPath : cmd, args, {
+      PORT: String(port),
+      OPENAI_BASE_URL: upstreamBase,
+      OPENAI_API_KEY: 'sk-bench',
+      GATEWAY_API_KEYS: PROXY_KEY,
+      THROTTLE_LIMIT: '1000000000',
+      THROTTLE_TTL_MS: '60000',
+      LOG_LEVEL: 'info',
+    });
+    await waitReady(
+      gateway,
+      `http://127.0.0.1:${port}/health/live`,
+      GATEWAY_CMD ? (s) => s > 0 : (s) => s === 200,
+    );
+    targets.push({
+      name: 'gateway',
+      entry: gateway,
+      url: `http://127.0.0.1:${port}/v1/chat/completions`,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${PROXY_KEY}` },
+    });
+  }
+  // Keep the requested order (upstream, floor, gateway as given in BENCH_TARGETS).
+  targets.sort((a, b) => TARGETS.indexOf(a.name) - TARGETS.indexOf(b.name));
+
+  const scenarios = [{ name: 'json', stream: false, body: JSON.stringify(REQUEST) }];
+  if (STREAM)
+    scenarios.push({
+      name: 'stream',
+      stream: true,
+      body: JSON.stringify({ ...REQUEST, stream: true }),
+    });
+
+  const rowsTotal = scenarios.length * targets.length * CONCURRENCIES.length;
+  say(
+    `bench: node ${process.version}, ${os.cpus().length} CPUs, ${rowsTotal} rows x (${WARMUP}s warm-up + ${DURATION}s measured)` +
+      ` ~ ${Math.ceil((rowsTotal * (WARMUP + DURATION)) / 5) * 5}s`,
+  );
+
+  const rows = [];
+  const problems = [];
+  for (const scenario of scenarios) {
+    for (const target of targets) {
+      const preflightError = await preflight(
+        target.url,
+        target.headers,
+        scenario.body,
+        scenario.stream,
+      );
+      if (preflightError) {
+        const msg = `${scenario.name}/${target.name}: pre-flight request failed: ${preflightError}`;
+        problems.push(msg);
+        say(`bench: WARNING ${msg}`);
+      }
+      for (const c of CONCURRENCIES) {
+        if (target.entry.exited) throw new Error(describeDeath(target.entry));
+        const row = await measureRow(target, scenario, c);
+        if (target.entry.exited)
+          throw new Error(
+            `during ${scenario.name}/${target.name}/c${c}: ${describeDeath(target.entry)}`,
+          );
+        if (preflightError) row.preflightError = preflightError;
+        if (row.non2xx || row.errors) {
+          problems.push(
+            `${scenario.name}/${target.name}/c${c}: ${row.non2xx} non-2xx (${JSON.stringify(row.statusCodes)}), ` +
+              `${row.errors} errors (${row.timeouts} timeouts) out of ${row.requests} responses`,
+          );
+        }
+        rows.push(row);
+        say(
+          `  ${scenario.name.padEnd(6)} ${target.name.padEnd(8)} c${String(c).padEnd(3)} ${fmt(row.rps, 0).padStart(7)} req/s  p50 ${fmt(row.p50, 3)} ms  p99 ${fmt(row.p99, 3)} ms`,
+        );
+      }
+    }
+  }
+
+  say('');
+  say(table(rows));
+  const comps = scenarios.flatMap((s) =>
+    comparisons(rows, s.name).map((c) => ({ scenario: s.name, ...c })),
+  );
+  if (comps.length) {
+    say('');
+    for (const c of comps) {
+      const aim = c.aim ? `   aim ${c.aim}: ${c.verdict}` : '';
+      say(`${c.scenario.padEnd(6)} ${c.name.padEnd(30)} ${c.text.padStart(10)}${aim}`);
+    }
+  }
+  if (problems.length) {
+    say('');
+    say('PROBLEMS (these rows are not clean measurements):');
+    for (const p of problems) say(`  - ${p}`);
+    process.exitCode = 1;
+  }
+  say('');
+  say(
+    'Latency: ms, from autocannon per-response timings (2xx only); req/s: autocannon mean per second.',
+  );
+
+  if (JSON_OUT) {
+    const out = {
+      node: process.version,
+      cpus: os.cpus().length,
+      durationSeconds: DURATION,
+      warmupSeconds: WARMUP,
+      gatewayCommand: GATEWAY_CMD ?? 'node dist/main.js',
+      rows,
+      comparisons: comps,
+      problems,
+    };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  }
+}
+
+main()
+  .catch((err) => {
+    say(`bench: ${err.message}`);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    if (!cleaningUp) {
+      cleaningUp = true;
+      return stopChildren();
+    }
+  });

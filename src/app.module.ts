@@ -1,0 +1,41 @@
+import { Inject, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { ConfigModule, ConfigType } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { json } from 'express';
+
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { AuthModule } from './auth/auth.module';
+import { OpenAiExceptionFilter } from './common/errors/openai-exception.filter';
+import { createOpenAiValidationPipe } from './common/validation/openai-validation.pipe';
+import { CompletionsModule } from './completions/completions.module';
+import { appConfig } from './config/app.config';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { ApiKeyThrottlerGuard } from './throttling/api-key-throttler.guard';
+import { ThrottlingModule } from './throttling/throttling.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: true, load: [appConfig] }),
+    LoggingModule,
+    AuthModule,
+    ThrottlingModule,
+    CompletionsModule,
+    HealthModule,
+  ],
+  // Order matters: guards run as listed, so auth decides before a request spends any budget.
+  providers: [
+    { provide: APP_FILTER, useClass: OpenAiExceptionFilter },
+    { provide: APP_PIPE, useFactory: createOpenAiValidationPipe },
+    { provide: APP_GUARD, useExisting: ApiKeyGuard },
+    { provide: APP_GUARD, useClass: ApiKeyThrottlerGuard },
+  ],
+})
+export class AppModule implements NestModule {
+  constructor(@Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>) {}
+
+  /** The body parser runs after the request logger, so even a malformed body gets a request id. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(json({ limit: this.app.bodyLimit })).forRoutes('{*path}');
+  }
+}

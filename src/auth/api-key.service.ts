@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+import { authConfig } from './auth.config';
+import { ApiKeyIdentity } from './api-key.types';
+import { parseKeysFile } from './keys-file';
+
+interface StoredKey {
+  digest: Buffer;
+  identity: ApiKeyIdentity;
+}
+
+/**
+ * Holds the proxy keys as sha256 digests only, so the process never keeps a plaintext key it
+ * does not need. A presented key is hashed and looked up by digest; the final comparison is
+ * constant-time. Hashing first also means lookup timing reveals nothing about key prefixes.
+ */
+@Injectable()
+export class ApiKeyService {
+  private readonly keysByDigest = new Map<string, StoredKey>();
+  readonly authDisabled: boolean;
+
+  constructor(@Inject(authConfig.KEY) config: ConfigType<typeof authConfig>) {
+    this.authDisabled = config.disabled;
+    config.apiKeys.forEach((key, index) => {
+      this.add(sha256(key), { id: `env-key-${index + 1}` });
+    });
+    if (config.keysFile) {
+      const entries = parseKeysFile(readFileSync(config.keysFile, 'utf8'), config.keysFile);
+      for (const entry of entries) {
+        this.add(entry.key ? sha256(entry.key) : Buffer.from(entry.sha256!, 'hex'), {
+          id: entry.id,
+          allowedModels: entry.models ? new Set(entry.models) : undefined,
+          rateLimit: entry.rateLimit,
+        });
+      }
+    }
+  }
+
+  get configuredKeyCount(): number {
+    return this.keysByDigest.size;
+  }
+
+  verify(presentedKey: string): ApiKeyIdentity | undefined {
+    const digest = sha256(presentedKey);
+    const stored = this.keysByDigest.get(digest.toString('hex'));
+    return stored && timingSafeEqual(stored.digest, digest) ? stored.identity : undefined;
+  }
+
+  private add(digest: Buffer, identity: ApiKeyIdentity): void {
+    const hex = digest.toString('hex');
+    const existing = this.keysByDigest.get(hex);
+    if (existing) {
+      throw new Error(
+        `The same API key is configured twice (ids "${existing.identity.id}" and "${identity.id}")`,
+      );
+    }
+    this.keysByDigest.set(hex, { digest, identity });
+  }
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}

@@ -1,0 +1,15 @@
+/** What the gateway knows about the caller once its proxy key is accepted. */
+export interface ApiKeyIdentity {
+  /** Stable, non-secret name used in logs, metrics and throttling keys. */
+  readonly id: string;
+  /** Models this key may use; undefined means any. */
+  readonly allowedModels?: ReadonlySet<string>;
+  /** Overrides of the global request limit for this key. */
+  readonly rateLimit?: { readonly limit: number; readonly ttlMs: number };
+}
+
+declare module 'http' {
+  interface IncomingMessage {
+    apiKey?: ApiKeyIdentity;
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+
+import { ProvidersModule } from '../providers/providers.module';
+import { CompletionsController } from './completions.controller';
+import { CompletionsService } from './completions.service';
+import { ModelsController } from './models.controller';
+
+@Module({
+  imports: [ProvidersModule],
+  controllers: [CompletionsController, ModelsController],
+  providers: [CompletionsService],
+})
+export class CompletionsModule {}

@@ -1,0 +1,47 @@
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import type { Response } from 'express';
+
+import { Public } from '../auth/public.decorator';
+import { ProviderRegistry } from '../providers/provider-registry.service';
+import { ProviderHealthIndicator } from './provider-health.indicator';
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly providerHealth: ProviderHealthIndicator,
+    private readonly registry: ProviderRegistry,
+  ) {}
+
+  @Get('live')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: each configured dependency answers' })
+  async ready(@Res({ passthrough: true }) response: Response): Promise<unknown> {
+    const providers = this.registry.enabled();
+    const checks =
+      providers.length > 0
+        ? providers.map((provider) => () => this.providerHealth.check(provider))
+        : [() => this.providerHealth.noProvider()];
+    try {
+      return await this.health.check(checks);
+    } catch (error) {
+      // Terminus reports "down" as an exception; probes and operators want its details as-is.
+      if (error instanceof ServiceUnavailableException) {
+        response.status(503);
+        return error.getResponse();
+      }
+      throw error;
+    }
+  }
+}

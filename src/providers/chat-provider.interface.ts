@@ -1,0 +1,41 @@
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  ProviderModel,
+} from './chat.types';
+
+/** Per-request facts a provider needs; nothing in it outlives the request. */
+export interface ProviderContext {
+  /** Aborts the upstream call when the client goes away or the gateway gives up. */
+  readonly signal: AbortSignal;
+  readonly requestId: string;
+}
+
+/**
+ * One upstream LLM API behind the gateway. Implementations are stateless singletons: all
+ * per-request data arrives as arguments.
+ */
+export interface ChatProvider {
+  /** Routing prefix and registry key, e.g. "openai" for `openai/gpt-4o`. */
+  readonly id: string;
+  /** False when the provider is not configured; disabled providers are never routed to. */
+  isEnabled(): boolean;
+  /** Models the upstream serves, from a cache; never blocks a request on the network. */
+  cachedModels(): readonly ProviderModel[];
+  /** Whether the cached list names this upstream model id. */
+  hasModel(modelId: string): boolean;
+  /** Whether a model the upstream does not list may still be sent to it (OpenAI-compatible). */
+  readonly acceptsUnlistedModels: boolean;
+  /** Refreshes the model list from the upstream; used at boot, on TTL expiry and by /v1/models. */
+  listModels(signal?: AbortSignal): Promise<readonly ProviderModel[]>;
+  /** `request.model` is already the upstream's own model id. */
+  complete(request: ChatCompletionRequest, context: ProviderContext): Promise<ChatCompletion>;
+  /** Yields OpenAI `chat.completion.chunk` objects; ends after the upstream's last chunk. */
+  stream(
+    request: ChatCompletionRequest,
+    context: ProviderContext,
+  ): AsyncIterable<ChatCompletionChunk>;
+  /** Resolves when the upstream answers; used by the readiness probe. */
+  healthCheck(signal: AbortSignal): Promise<void>;
+}

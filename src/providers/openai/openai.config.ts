@@ -1,0 +1,29 @@
+import { registerAs } from '@nestjs/config';
+import { IsInt, IsOptional, IsString, IsUrl, Min } from 'class-validator';
+
+import { envString, validateEnv } from '../../config/validate-env';
+
+class OpenAiEnv {
+  @IsOptional() @IsString() OPENAI_API_KEY?: string;
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  OPENAI_BASE_URL?: string;
+  @IsOptional() @IsInt() @Min(1) OPENAI_MAX_CONNECTIONS?: number;
+  @IsOptional() @IsInt() @Min(1000) MODELS_CACHE_TTL_MS?: number;
+}
+
+export const openAiConfig = registerAs('openai', () => {
+  const env = validateEnv(OpenAiEnv);
+  const apiKey = envString(env.OPENAI_API_KEY);
+  const explicitBaseUrl = envString(env.OPENAI_BASE_URL);
+  return {
+    apiKey,
+    baseUrl: (explicitBaseUrl ?? 'https://api.openai.com/v1').replace(/\/+$/, ''),
+    // Self-hosted OpenAI-compatible servers often need no key; naming one is enough to enable.
+    enabled: apiKey !== undefined || explicitBaseUrl !== undefined,
+    maxConnections: env.OPENAI_MAX_CONNECTIONS ?? 128,
+    modelsCacheTtlMs: env.MODELS_CACHE_TTL_MS ?? 300_000,
+  };
+});
+
+export type OpenAiConfig = ReturnType<typeof openAiConfig>;

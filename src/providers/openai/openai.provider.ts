@@ -1,0 +1,187 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { appConfig } from '../../config/app.config';
+import axios, { AxiosInstance, AxiosResponse } from 'axios';
+import type { Readable } from 'node:stream';
+import { Agent } from 'undici';
+
+import { ProviderException } from '../../common/errors/provider.exception';
+import { ChatProvider, ProviderContext } from '../chat-provider.interface';
+import {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  ProviderModel,
+} from '../chat.types';
+import { ModelListCache } from '../shared/model-list-cache';
+import { parseSse } from '../shared/sse-parser';
+import { createUndiciAdapter } from '../shared/undici-axios-adapter';
+import {
+  fromTransportError,
+  fromUpstreamError,
+  normaliseErrorObject,
+} from '../shared/upstream-errors';
+import { openAiConfig } from './openai.config';
+
+const HEALTH_TIMEOUT_MS = 5_000;
+
+/**
+ * OpenAI and any server that speaks its API (vLLM, Ollama, LiteLLM, Azure-style proxies).
+ * Requests pass through unchanged but for the model id, so fields the gateway does not know
+ * (tools, response_format, newer ones) reach the upstream as the client sent them.
+ */
+@Injectable()
+export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
+  readonly id = 'openai';
+  readonly acceptsUnlistedModels = true;
+  private readonly dispatcher: Agent;
+  private readonly http: AxiosInstance;
+  private readonly models: ModelListCache;
+  private readonly timeoutMs: number;
+
+  constructor(
+    @Inject(openAiConfig.KEY) private readonly config: ConfigType<typeof openAiConfig>,
+    @Inject(appConfig.KEY) app: ConfigType<typeof appConfig>,
+  ) {
+    this.timeoutMs = app.upstreamTimeoutMs;
+    this.dispatcher = new Agent({ connections: config.maxConnections, keepAliveTimeout: 30_000 });
+    this.http = axios.create({
+      baseURL: config.baseUrl,
+      adapter: createUndiciAdapter(this.dispatcher),
+      timeout: this.timeoutMs,
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}),
+      },
+      // Status and body are judged here, once, so that errors keep the upstream's own message.
+      validateStatus: () => true,
+      transformResponse: [],
+    });
+    this.models = new ModelListCache(config.modelsCacheTtlMs, (signal) => this.fetchModels(signal));
+  }
+
+  isEnabled(): boolean {
+    return this.config.enabled;
+  }
+
+  cachedModels(): readonly ProviderModel[] {
+    return this.models.current();
+  }
+
+  hasModel(modelId: string): boolean {
+    return this.models.has(modelId);
+  }
+
+  listModels(signal?: AbortSignal): Promise<readonly ProviderModel[]> {
+    return this.models.get(signal);
+  }
+
+  async complete(
+    request: ChatCompletionRequest,
+    context: ProviderContext,
+  ): Promise<ChatCompletion> {
+    const response = await this.post(request, context, 'text');
+    const text = response.data as string;
+    if (response.status >= 400) {
+      throw fromUpstreamError(this.id, response.status, text, response.headers);
+    }
+    try {
+      return JSON.parse(text) as ChatCompletion;
+    } catch {
+      throw ProviderException.badResponse(this.id, 'the completion was not JSON');
+    }
+  }
+
+  async *stream(
+    request: ChatCompletionRequest,
+    context: ProviderContext,
+  ): AsyncGenerator<ChatCompletionChunk> {
+    const response = await this.post(request, context, 'stream');
+    const body = response.data as Readable;
+    try {
+      if (response.status >= 400) {
+        throw fromUpstreamError(this.id, response.status, await readText(body), response.headers);
+      }
+      for await (const event of parseSse(body)) {
+        if (event.data === '[DONE]') {
+          return;
+        }
+        yield this.parseChunk(event.data);
+      }
+      throw ProviderException.badResponse(this.id, 'the stream ended before [DONE]');
+    } catch (error) {
+      throw fromTransportError(this.id, error, this.timeoutMs);
+    } finally {
+      body.destroy();
+    }
+  }
+
+  async healthCheck(signal: AbortSignal): Promise<void> {
+    await this.models.refresh(signal);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private async post(
+    request: ChatCompletionRequest,
+    context: ProviderContext,
+    responseType: 'text' | 'stream',
+  ): Promise<AxiosResponse> {
+    try {
+      return await this.http.post('/chat/completions', JSON.stringify(request), {
+        responseType,
+        signal: context.signal,
+        headers: { 'x-request-id': context.requestId },
+      });
+    } catch (error) {
+      throw fromTransportError(this.id, error, this.timeoutMs);
+    }
+  }
+
+  private parseChunk(data: string): ChatCompletionChunk {
+    let chunk: ChatCompletionChunk & { error?: unknown };
+    try {
+      chunk = JSON.parse(data) as ChatCompletionChunk & { error?: unknown };
+    } catch {
+      throw ProviderException.badResponse(this.id, 'a stream event was not JSON');
+    }
+    if (chunk.error && typeof chunk.error === 'object') {
+      const body = normaliseErrorObject(chunk.error as Record<string, unknown>, 502);
+      throw new ProviderException(this.id, 'upstream_error', 502, body, false);
+    }
+    return chunk;
+  }
+
+  private async fetchModels(signal: AbortSignal): Promise<ProviderModel[]> {
+    let response: AxiosResponse<string>;
+    try {
+      response = await this.http.get<string>('/models', {
+        responseType: 'text',
+        signal,
+        timeout: HEALTH_TIMEOUT_MS,
+      });
+    } catch (error) {
+      throw fromTransportError(this.id, error, HEALTH_TIMEOUT_MS);
+    }
+    if (response.status >= 400) {
+      throw fromUpstreamError(this.id, response.status, response.data, response.headers);
+    }
+    try {
+      const list = JSON.parse(response.data) as { data?: ProviderModel[] };
+      return (list.data ?? []).map((model) => ({ ...model, object: 'model' as const }));
+    } catch {
+      throw ProviderException.badResponse(this.id, 'the model list was not JSON');
+    }
+  }
+}
+
+async function readText(body: Readable): Promise<string> {
+  const pieces: Buffer[] = [];
+  for await (const piece of body) {
+    pieces.push(Buffer.isBuffer(piece) ? piece : Buffer.from(piece as string));
+  }
+  return Buffer.concat(pieces).toString('utf8');
+}

@@ -1,0 +1,97 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+
+import { GatewayException } from '../common/errors/gateway.exception';
+import { ChatProvider } from './chat-provider.interface';
+import { ProviderModel } from './chat.types';
+import { CHAT_PROVIDERS } from './providers.constants';
+
+export interface ResolvedRoute {
+  provider: ChatProvider;
+  /** The id the upstream knows the model by (routing prefix removed). */
+  upstreamModel: string;
+}
+
+@Injectable()
+export class ProviderRegistry implements OnApplicationBootstrap {
+  private readonly providers = new Map<string, ChatProvider>();
+  private readonly enabledProviders: ChatProvider[];
+
+  private readonly logger = new Logger(ProviderRegistry.name);
+
+  constructor(@Inject(CHAT_PROVIDERS) all: ChatProvider[]) {
+    for (const provider of all) {
+      if (this.providers.has(provider.id)) {
+        throw new Error(`Two chat providers are registered with the id "${provider.id}"`);
+      }
+      this.providers.set(provider.id, provider);
+    }
+    this.enabledProviders = all.filter((provider) => provider.isEnabled());
+  }
+
+  /** Warms the model caches without holding up the boot: an upstream may be down right now. */
+  onApplicationBootstrap(): void {
+    for (const provider of this.enabledProviders) {
+      provider.listModels().catch((error: Error) => {
+        this.logger.warn({ provider: provider.id, err: error.message }, 'Could not list models');
+      });
+    }
+  }
+
+  enabled(): readonly ChatProvider[] {
+    return this.enabledProviders;
+  }
+
+  /**
+   * `provider/model` routes explicitly; a bare id goes to the provider that lists it, else to
+   * the first OpenAI-compatible provider, which lets the upstream judge unknown ids itself.
+   */
+  resolve(model: string): ResolvedRoute {
+    const slash = model.indexOf('/');
+    if (slash > 0) {
+      const provider = this.providers.get(model.slice(0, slash));
+      if (provider) {
+        if (!provider.isEnabled()) {
+          throw GatewayException.modelNotFound(model);
+        }
+        return { provider, upstreamModel: model.slice(slash + 1) };
+      }
+    }
+    const lister = this.enabledProviders.find((provider) => provider.hasModel(model));
+    if (lister) {
+      return { provider: lister, upstreamModel: model };
+    }
+    const fallback = this.enabledProviders.find((provider) => provider.acceptsUnlistedModels);
+    if (fallback) {
+      return { provider: fallback, upstreamModel: model };
+    }
+    if (this.enabledProviders.length === 0) {
+      throw GatewayException.noProvider('No upstream provider is configured on this gateway.');
+    }
+    throw GatewayException.modelNotFound(model);
+  }
+
+  /** Every enabled provider's models, refreshed when stale; a failing provider is skipped. */
+  async listModels(): Promise<ProviderModel[]> {
+    const lists = await Promise.all(
+      this.enabledProviders.map((provider) =>
+        provider.listModels().catch(() => provider.cachedModels()),
+      ),
+    );
+    return lists.flat();
+  }
+
+  async findModel(id: string): Promise<ProviderModel | undefined> {
+    const models = await this.listModels();
+    const exact = models.find((model) => model.id === id);
+    if (exact) {
+      return exact;
+    }
+    const slash = id.indexOf('/');
+    if (slash > 0 && this.providers.has(id.slice(0, slash))) {
+      const bare = id.slice(slash + 1);
+      const provider = this.providers.get(id.slice(0, slash))!;
+      return provider.cachedModels().find((model) => model.id === bare);
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,51 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ThrottlerException, ThrottlerGuard, ThrottlerRequest } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+
+import { GatewayException } from '../common/errors/gateway.exception';
+import { formatResetDuration } from './rate-limit-headers';
+
+/**
+ * Counts requests per proxy key (per client IP when auth is disabled), applies the key's own
+ * limit from the keys file, and answers with OpenAI's rate-limit headers. It runs after the
+ * auth guard, so a request with a bad key never spends a real key's budget. A failing storage
+ * lets requests through: an outage of the limiter must not become an outage of the gateway.
+ */
+@Injectable()
+export class ApiKeyThrottlerGuard extends ThrottlerGuard {
+  private readonly log = new Logger(ApiKeyThrottlerGuard.name);
+
+  protected override async handleRequest(requestProps: ThrottlerRequest): Promise<boolean> {
+    const { context, throttler } = requestProps;
+    const request = context.switchToHttp().getRequest<Request>();
+    const response = context.switchToHttp().getResponse<Response>();
+    const apiKey = request.apiKey;
+    const limit = apiKey?.rateLimit?.limit ?? requestProps.limit;
+    const ttl = apiKey?.rateLimit?.ttlMs ?? requestProps.ttl;
+    const tracker =
+      apiKey && apiKey.id !== 'anonymous' ? `key:${apiKey.id}` : `ip:${request.ip ?? 'unknown'}`;
+
+    let record;
+    try {
+      record = await this.storageService.increment(tracker, ttl, limit, ttl, throttler.name!);
+    } catch (error) {
+      if (error instanceof ThrottlerException) {
+        throw error;
+      }
+      this.log.warn({ err: error }, 'Rate-limit storage failed; letting the request through');
+      return true;
+    }
+
+    response.setHeader('x-ratelimit-limit-requests', limit);
+    response.setHeader('x-ratelimit-remaining-requests', Math.max(0, limit - record.totalHits));
+    response.setHeader('x-ratelimit-reset-requests', formatResetDuration(record.timeToExpire));
+    if (record.isBlocked) {
+      throw GatewayException.rateLimited(
+        `Rate limit reached for requests: limit ${limit} per ${formatResetDuration(ttl / 1000)}. ` +
+          `Please try again in ${record.timeToBlockExpire}s.`,
+        record.timeToBlockExpire,
+      );
+    }
+    return true;
+  }
+}
