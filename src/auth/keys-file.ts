@@ -3,6 +3,7 @@ import {
   ArrayNotEmpty,
   IsArray,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -13,6 +14,8 @@ import {
   ValidationError,
 } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
+
+const RESERVED_IDS = new Set(['anonymous']);
 
 class KeyRateLimit {
   @IsInt() @Min(1) limit: number;
@@ -26,7 +29,7 @@ export class KeyFileEntry {
   @Matches(/^[a-f0-9]{64}$/i, { message: 'sha256 must be 64 hex characters' })
   sha256?: string;
   @IsOptional() @IsArray() @ArrayNotEmpty() @IsString({ each: true }) models?: string[];
-  @IsOptional() @ValidateNested() @Type(() => KeyRateLimit) rateLimit?: KeyRateLimit;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => KeyRateLimit) rateLimit?: KeyRateLimit;
 }
 
 class KeysFile {
@@ -44,15 +47,24 @@ export function parseKeysFile(json: string, source: string): KeyFileEntry[] {
   } catch (error) {
     throw new Error(`${source}: not valid JSON (${(error as Error).message})`);
   }
+  if (raw === null || typeof raw !== 'object') {
+    throw new Error(`${source}: must be an object with "keys" or an array of keys`);
+  }
   const file = plainToInstance(KeysFile, Array.isArray(raw) ? { keys: raw } : raw);
   const errors = validateSync(file);
   if (errors.length > 0) {
     throw new Error(`${source}: ${flatten(errors).join('; ')}`);
   }
+  const ids = new Set<string>();
   for (const [index, entry] of file.keys.entries()) {
     if ((entry.key === undefined) === (entry.sha256 === undefined)) {
       throw new Error(`${source}: keys[${index}] needs exactly one of "key" or "sha256"`);
     }
+    // Ids name rate-limit budgets and log lines: two keys sharing one would share both.
+    if (ids.has(entry.id) || RESERVED_IDS.has(entry.id)) {
+      throw new Error(`${source}: keys[${index}].id "${entry.id}" is already used or reserved`);
+    }
+    ids.add(entry.id);
   }
   return file.keys;
 }

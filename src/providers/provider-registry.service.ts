@@ -49,6 +49,9 @@ export class ProviderRegistry implements OnApplicationBootstrap {
     const slash = model.indexOf('/');
     if (slash > 0) {
       const provider = this.providers.get(model.slice(0, slash));
+      if (provider?.isEnabled() && provider.hasModel(model)) {
+        return { provider, upstreamModel: model };
+      }
       if (provider) {
         if (!provider.isEnabled()) {
           throw GatewayException.modelNotFound(model);

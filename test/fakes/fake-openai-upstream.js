@@ -158,6 +158,8 @@ function createFakeOpenAiUpstream(options = {}) {
       }
       send({ ...base, choices: [{ index: 0, delta: { content: fragments[i] }, logprobs: null, finish_reason: null }] });
       if (i === 0 && scripted.drop === 'after-first-chunk') {
+        // Let the chunks reach the gateway (and its client) before the connection dies.
+        await sleep(100);
         res.socket?.destroy();
         return;
       }

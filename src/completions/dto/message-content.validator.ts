@@ -1,24 +1,26 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 
-const PART_CHECKS: Record<string, (part: Record<string, unknown>) => string | null> = {
-  text: (part) => (typeof part.text === 'string' ? null : 'a text part needs a string `text`'),
-  image_url: (part) => {
-    const image = part.image_url as Record<string, unknown> | undefined;
-    return image && typeof image.url === 'string'
-      ? null
-      : 'an image_url part needs `image_url.url` as a string';
-  },
-  input_audio: (part) => {
-    const audio = part.input_audio as Record<string, unknown> | undefined;
-    return audio && typeof audio.data === 'string' && typeof audio.format === 'string'
-      ? null
-      : 'an input_audio part needs `input_audio.data` and `input_audio.format`';
-  },
-  file: (part) =>
-    part.file && typeof part.file === 'object' ? null : 'a file part needs a `file` object',
-  refusal: (part) =>
-    typeof part.refusal === 'string' ? null : 'a refusal part needs a string `refusal`',
-};
+const PART_CHECKS = new Map<string, (part: Record<string, unknown>) => string | null>(
+  Object.entries({
+    text: (part) => (typeof part.text === 'string' ? null : 'a text part needs a string `text`'),
+    image_url: (part) => {
+      const image = part.image_url as Record<string, unknown> | undefined;
+      return image && typeof image.url === 'string'
+        ? null
+        : 'an image_url part needs `image_url.url` as a string';
+    },
+    input_audio: (part) => {
+      const audio = part.input_audio as Record<string, unknown> | undefined;
+      return audio && typeof audio.data === 'string' && typeof audio.format === 'string'
+        ? null
+        : 'an input_audio part needs `input_audio.data` and `input_audio.format`';
+    },
+    file: (part) =>
+      part.file && typeof part.file === 'object' ? null : 'a file part needs a `file` object',
+    refusal: (part) =>
+      typeof part.refusal === 'string' ? null : 'a refusal part needs a string `refusal`',
+  }),
+);
 
 /** Why a message's content is invalid, or null when it is fine. */
 export function contentProblem(content: unknown, message: Record<string, unknown>): string | null {
@@ -45,7 +47,7 @@ export function contentProblem(content: unknown, message: Record<string, unknown
       return `content[${index}] must be an object with a string \`type\``;
     }
     const typed = part as Record<string, unknown>;
-    const check = PART_CHECKS[typed.type as string];
+    const check = PART_CHECKS.get(typed.type as string);
     if (!check) {
       return `content[${index}].type \`${String(typed.type)}\` is not a known content part type`;
     }

@@ -7,7 +7,7 @@ import { ProviderModel } from '../chat.types';
 export class ModelListCache {
   private models: readonly ProviderModel[] = [];
   private ids = new Set<string>();
-  private fetchedAt = 0;
+  private fetchedAt?: number;
   private inFlight?: Promise<readonly ProviderModel[]>;
 
   constructor(
@@ -25,7 +25,7 @@ export class ModelListCache {
   }
 
   get(signal?: AbortSignal): Promise<readonly ProviderModel[]> {
-    if (this.fetchedAt > 0 && this.now() - this.fetchedAt < this.ttlMs) {
+    if (this.fetchedAt !== undefined && this.now() - this.fetchedAt < this.ttlMs) {
       return Promise.resolve(this.models);
     }
     return this.refresh(signal);

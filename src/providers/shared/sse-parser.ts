@@ -17,8 +17,8 @@ export async function* parseSse(
       yield ready.shift()!;
     }
   }
-  parser.feed(decoder.decode());
-  parser.reset({ consume: true });
+  // A last event without its closing blank line still counts once the stream has ended.
+  parser.feed(decoder.decode() + '\n\n');
   while (ready.length > 0) {
     yield ready.shift()!;
   }

@@ -1,0 +1,41 @@
+import type { Server, IncomingHttpHeaders } from 'node:http';
+
+export interface ScriptedReply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  delayMs?: number;
+  chunks?: string[];
+  chunkDelayMs?: number;
+  drop?: 'before-headers' | 'after-first-chunk';
+  hang?: boolean;
+  rawSse?: string;
+  splitAt?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: any;
+  aborted: boolean;
+}
+
+export interface FakeOpenAiUpstream {
+  server: Server;
+  requests: RecordedRequest[];
+  enqueue(...replies: ScriptedReply[]): void;
+  reset(): void;
+  chatRequests(): RecordedRequest[];
+  readonly url: string;
+  listen(): Promise<FakeOpenAiUpstream>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MODELS: string[];
+export function createFakeOpenAiUpstream(options?: {
+  port?: number;
+  models?: string[];
+  record?: boolean;
+  answer?: string;
+}): FakeOpenAiUpstream;
