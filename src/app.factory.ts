@@ -8,7 +8,9 @@ import { setupSwagger } from './swagger.setup';
 /** Builds the gateway as main.ts runs it; e2e tests and the demo boot it the same way. */
 export async function createGatewayApp(): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
-    bufferLogs: true,
+    // Until the JSON logger takes over, Nest's own console logger stays quiet: a failed boot is
+    // reported once, by main.ts, with the message that names the bad setting.
+    logger: false,
     abortOnError: false,
     bodyParser: false,
   });

@@ -2,6 +2,7 @@ import type { ConfigType } from '@nestjs/config';
 
 import { createGatewayApp } from './app.factory';
 import { appConfig } from './config/app.config';
+import { InvalidConfigError } from './config/validate-env';
 
 async function bootstrap(): Promise<void> {
   const app = await createGatewayApp();
@@ -24,6 +25,9 @@ async function bootstrap(): Promise<void> {
       process.exit(0);
     }, config.shutdownGraceMs);
     deadline.unref();
+    // close() drops idle keep-alive sockets only once; ones that go idle later would otherwise
+    // hold the exit until their keep-alive timeout.
+    setInterval(() => server.closeIdleConnections(), 100).unref();
     app
       .close()
       .then(() => process.exit(0))
@@ -34,6 +38,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: Error) => {
-  process.stderr.write(`Gateway failed to start: ${error.message}\n`);
+  const detail =
+    error instanceof InvalidConfigError ? error.message : (error.stack ?? error.message);
+  process.stderr.write(`Gateway failed to start: ${detail}\n`);
   process.exit(1);
 });

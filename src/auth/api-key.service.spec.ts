@@ -63,7 +63,7 @@ describe('ApiKeyService', () => {
 
     it('should reject the same key given twice in the environment', () => {
       expect(() => service(['sk-dup', 'sk-dup'])).toThrow(
-        'The same API key is configured twice (ids "env-key-1" and "env-key-2")',
+        'the same API key is configured twice (ids "env-key-1" and "env-key-2")',
       );
     });
   });
@@ -128,7 +128,7 @@ describe('ApiKeyService', () => {
     it('should throw at construction when a key is in both the environment and the file', () => {
       const path = keysFile([{ id: 'team-alpha', key: 'sk-shared-key' }]);
       expect(() => service(['sk-shared-key'], path)).toThrow(
-        'The same API key is configured twice (ids "env-key-1" and "team-alpha")',
+        'the same API key is configured twice (ids "env-key-1" and "team-alpha")',
       );
     });
 

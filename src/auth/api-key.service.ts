@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 
 import { authConfig } from './auth.config';
 import { ApiKeyIdentity } from './api-key.types';
-import { parseKeysFile } from './keys-file';
+import { KeyFileEntry, parseKeysFile } from './keys-file';
+import { InvalidConfigError } from '../config/validate-env';
 
 interface StoredKey {
   digest: Buffer;
@@ -28,8 +29,7 @@ export class ApiKeyService {
       this.add(sha256(key), { id: `env-key-${index + 1}` });
     });
     if (config.keysFile) {
-      const entries = parseKeysFile(readFileSync(config.keysFile, 'utf8'), config.keysFile);
-      for (const entry of entries) {
+      for (const entry of loadKeysFile(config.keysFile)) {
         this.add(entry.key ? sha256(entry.key) : Buffer.from(entry.sha256!, 'hex'), {
           id: entry.id,
           allowedModels: entry.models ? new Set(entry.models) : undefined,
@@ -53,11 +53,19 @@ export class ApiKeyService {
     const hex = digest.toString('hex');
     const existing = this.keysByDigest.get(hex);
     if (existing) {
-      throw new Error(
-        `The same API key is configured twice (ids "${existing.identity.id}" and "${identity.id}")`,
+      throw new InvalidConfigError(
+        `the same API key is configured twice (ids "${existing.identity.id}" and "${identity.id}")`,
       );
     }
     this.keysByDigest.set(hex, { digest, identity });
+  }
+}
+
+function loadKeysFile(path: string): KeyFileEntry[] {
+  try {
+    return parseKeysFile(readFileSync(path, 'utf8'), path);
+  } catch (error) {
+    throw new InvalidConfigError(`GATEWAY_KEYS_FILE: ${(error as Error).message}`);
   }
 }
 

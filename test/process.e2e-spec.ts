@@ -1,0 +1,135 @@
+import { createFakeOpenAiUpstream, FakeOpenAiUpstream } from './fakes/fake-openai-upstream';
+import { GatewayProcess, spawnGateway, waitUntilListening } from './support/gateway-process';
+import { sleep } from './support/gateway';
+
+const KEY = 'sk-process-test-key-XYZ';
+
+describe('the gateway process (dist/main.js)', () => {
+  let upstream: FakeOpenAiUpstream;
+  const started: GatewayProcess[] = [];
+
+  beforeAll(async () => {
+    upstream = await createFakeOpenAiUpstream().listen();
+  });
+  afterAll(async () => {
+    for (const gateway of started) {
+      gateway.child.kill('SIGKILL');
+    }
+    await upstream.close();
+  });
+
+  async function boot(env: Record<string, string> = {}): Promise<GatewayProcess> {
+    const gateway = await spawnGateway({
+      OPENAI_BASE_URL: upstream.url,
+      OPENAI_API_KEY: 'sk-upstream-secret-value',
+      GATEWAY_API_KEYS: KEY,
+      ...env,
+    });
+    started.push(gateway);
+    return gateway;
+  }
+
+  it.each([
+    ['PORT', { PORT: 'not-a-port' }],
+    ['THROTTLE_LIMIT', { THROTTLE_LIMIT: '0' }],
+    ['OPENAI_BASE_URL', { OPENAI_BASE_URL: 'not a url' }],
+    ['AUTH_DISABLED', { AUTH_DISABLED: 'maybe' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+  ])('should exit 1 at boot with a message naming %s when its value is bad', async (name, env) => {
+    const gateway = await boot(env);
+    expect(await gateway.exited).toBe(1);
+    expect(gateway.stderr()).toContain(`${name}=`);
+  });
+
+  it('should exit 1 naming the keys file when it cannot be read', async () => {
+    const gateway = await boot({ GATEWAY_KEYS_FILE: '/nonexistent/keys.json' });
+    expect(await gateway.exited).toBe(1);
+    expect(gateway.stderr()).toContain('/nonexistent/keys.json');
+  });
+
+  it('should log one JSON line per request with id, key id, model, status and latency, but no key or prompt', async () => {
+    const gateway = await boot({ LOG_LEVEL: 'info' });
+    await waitUntilListening(gateway);
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'my very private prompt' }],
+      }),
+    });
+    expect(response.status).toBe(200);
+    await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk-wrong-secret-key' },
+    });
+    await sleep(200);
+    const lines = gateway
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const completed = lines.find(
+      (line) => line.req?.path === '/v1/chat/completions' && line.res?.statusCode === 200,
+    );
+    expect(completed).toMatchObject({
+      reqId: response.headers.get('x-request-id'),
+      keyId: 'env-key-1',
+      model: 'gpt-4o-mini',
+      res: { statusCode: 200 },
+      responseTime: expect.any(Number),
+    });
+    expect(lines.some((line) => line.res?.statusCode === 401)).toBe(true);
+    const everything = gateway.stdout() + gateway.stderr();
+    expect(everything).not.toContain(KEY);
+    expect(everything).not.toContain('sk-wrong-secret-key');
+    expect(everything).not.toContain('sk-upstream-secret-value');
+    expect(everything).not.toContain('my very private prompt');
+  });
+
+  it('should finish an in-flight stream on SIGTERM, refuse new connections, then exit 0', async () => {
+    const gateway = await boot({ SHUTDOWN_GRACE_MS: '10000', LOG_LEVEL: 'warn' });
+    await waitUntilListening(gateway);
+    upstream.enqueue({ chunks: ['a ', 'b ', 'c ', 'd ', 'e'], chunkDelayMs: 250 });
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    });
+    const reading = response.text();
+    await sleep(300);
+    gateway.child.kill('SIGTERM');
+    await sleep(200);
+    await expect(fetch(`${gateway.url}/health/live`)).rejects.toThrow();
+    const body = await reading;
+    expect(body).toContain('"content":"e"');
+    expect(body.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    expect(await gateway.exited).toBe(0);
+  });
+
+  it('should cut streams that outlive SHUTDOWN_GRACE_MS and still exit 0', async () => {
+    const gateway = await boot({ SHUTDOWN_GRACE_MS: '300', LOG_LEVEL: 'warn' });
+    await waitUntilListening(gateway);
+    upstream.enqueue({ chunks: Array.from({ length: 40 }, (_, i) => `w${i} `), chunkDelayMs: 200 });
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    });
+    const reading = response.text().catch((error: Error) => `cut: ${error.message}`);
+    await sleep(300);
+    const signalledAt = Date.now();
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exited).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(3000);
+    expect(await reading).not.toContain('[DONE]');
+  });
+});
