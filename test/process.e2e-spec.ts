@@ -133,3 +133,46 @@ describe('the gateway process (dist/main.js)', () => {
     expect(await reading).not.toContain('[DONE]');
   });
 });
+
+describe('npm run demo', () => {
+  it('should start the gateway with the fake upstream and answer the printed curl line', async () => {
+    const { spawn } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const { freePort } = await import('./support/gateway-process');
+    const [port, upstreamPort] = [await freePort(), await freePort()];
+    const demo = spawn(process.execPath, [join(__dirname, '..', 'scripts', 'demo.js')], {
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        DEMO_UPSTREAM_PORT: String(upstreamPort),
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let banner = '';
+    demo.stderr!.on('data', (data: Buffer) => (banner += data.toString()));
+    try {
+      const deadline = Date.now() + 15000;
+      while (!banner.includes('Ctrl-C') && Date.now() < deadline) {
+        await sleep(100);
+      }
+      const key = /Demo key:\s+(\S+)/.exec(banner)?.[1];
+      expect(key).toBeDefined();
+      expect(banner).toContain(`http://localhost:${port}/docs`);
+      const response = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: 'Hello!' }],
+        }),
+      });
+      expect(response.status).toBe(200);
+      expect((await response.json()).choices[0].message.content).toBe(
+        'Hello! How can I help you today?',
+      );
+    } finally {
+      demo.kill('SIGINT');
+    }
+  });
+});

@@ -1,0 +1,76 @@
+'use strict';
+/**
+ * `npm run demo`: the gateway on embedded defaults in front of the project's own fake OpenAI
+ * upstream (test/fakes), so it can be tried with no provider account and no external service.
+ */
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+const { createFakeOpenAiUpstream } = require('../test/fakes/fake-openai-upstream');
+
+const DEMO_KEY = process.env.DEMO_KEY || 'sk-demo-gateway-key';
+const PORT = Number(process.env.PORT || 3000);
+const UPSTREAM_PORT = Number(process.env.DEMO_UPSTREAM_PORT || 4010);
+
+async function main() {
+  const upstream = await createFakeOpenAiUpstream({ port: UPSTREAM_PORT, record: false }).listen();
+  const gateway = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'main.js')], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      OPENAI_BASE_URL: upstream.url,
+      OPENAI_API_KEY: 'sk-demo-upstream-key',
+      GATEWAY_API_KEYS: DEMO_KEY,
+      THROTTLE_LIMIT: process.env.THROTTLE_LIMIT || '600',
+    },
+  });
+
+  const stop = (code) => {
+    gateway.kill('SIGTERM');
+    upstream.close().finally(() => process.exit(code));
+  };
+  process.once('SIGINT', () => stop(0));
+  process.once('SIGTERM', () => stop(0));
+  gateway.once('exit', (code) => {
+    upstream.close().finally(() => process.exit(code ?? 1));
+  });
+
+  await waitForGateway(`http://127.0.0.1:${PORT}/health/live`);
+  const base = `http://localhost:${PORT}`;
+  process.stderr.write(`
+  LLM gateway demo is running (fake OpenAI upstream on ${upstream.url}; no real provider is called).
+
+    Demo key:    ${DEMO_KEY}
+    Swagger UI:  ${base}/docs   (click "Authorize" and paste the demo key)
+    Health:      ${base}/health/ready
+
+  Try it:
+    curl ${base}/v1/chat/completions \\
+      -H "Authorization: Bearer ${DEMO_KEY}" -H "Content-Type: application/json" \\
+      -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello!"}]}'
+
+  Streaming: add "stream":true. With any OpenAI SDK: baseURL ${base}/v1, apiKey ${DEMO_KEY}.
+  Ctrl-C stops both.
+
+`);
+}
+
+async function waitForGateway(url) {
+  for (let attempt = 0; attempt < 150; attempt++) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) {
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the gateway did not come up on ${url}`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`demo failed: ${error.message}\n`);
+  process.exit(1);
+});
