@@ -11,7 +11,12 @@ export function setupSwagger(app: INestApplication): void {
         '`{"error":{"message","type","param","code"}}`.',
     )
     .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A proxy key of this gateway' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'API key',
+      description: 'A proxy key of this gateway',
+    })
     .build();
   const document = SwaggerModule.createDocument(app, config);
   SwaggerModule.setup('docs', app, document, {

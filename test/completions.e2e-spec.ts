@@ -135,9 +135,13 @@ describe('POST /v1/chat/completions', () => {
       let firstContentAt = 0;
       for (;;) {
         const { value, done } = await reader.read();
-        if (done) {break;}
+        if (done) {
+          break;
+        }
         seen += decoder.decode(value, { stream: true });
-        if (!firstContentAt && seen.includes('"one "')) {firstContentAt = Date.now() - started;}
+        if (!firstContentAt && seen.includes('"one "')) {
+          firstContentAt = Date.now() - started;
+        }
       }
       const totalMs = Date.now() - started;
       expect(seen).toContain('data: [DONE]');

@@ -1,5 +1,13 @@
 import { createFakeOpenAiUpstream, FakeOpenAiUpstream } from './fakes/fake-openai-upstream';
-import { GatewayProcess, spawnGateway, waitUntilListening } from './support/gateway-process';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+import {
+  freePort,
+  GatewayProcess,
+  spawnGateway,
+  waitUntilListening,
+} from './support/gateway-process';
 import { sleep } from './support/gateway';
 
 const KEY = 'sk-process-test-key-XYZ';
@@ -136,9 +144,6 @@ describe('the gateway process (dist/main.js)', () => {
 
 describe('npm run demo', () => {
   it('should start the gateway with the fake upstream and answer the printed curl line', async () => {
-    const { spawn } = await import('node:child_process');
-    const { join } = await import('node:path');
-    const { freePort } = await import('./support/gateway-process');
     const [port, upstreamPort] = [await freePort(), await freePort()];
     const demo = spawn(process.execPath, [join(__dirname, '..', 'scripts', 'demo.js')], {
       env: {
@@ -150,7 +155,7 @@ describe('npm run demo', () => {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let banner = '';
-    demo.stderr!.on('data', (data: Buffer) => (banner += data.toString()));
+    demo.stderr.on('data', (data: Buffer) => (banner += data.toString()));
     try {
       const deadline = Date.now() + 15000;
       while (!banner.includes('Ctrl-C') && Date.now() < deadline) {

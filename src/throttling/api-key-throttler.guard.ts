@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { ThrottlerException, ThrottlerGuard, ThrottlerRequest } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 
+import { IS_PUBLIC_ROUTE } from '../auth/public.decorator';
 import { GatewayException } from '../common/errors/gateway.exception';
 import { formatResetDuration } from './rate-limit-headers';
 
@@ -14,6 +15,15 @@ import { formatResetDuration } from './rate-limit-headers';
 @Injectable()
 export class ApiKeyThrottlerGuard extends ThrottlerGuard {
   private readonly log = new Logger(ApiKeyThrottlerGuard.name);
+
+  /** Probes, docs and metrics are polled by machines; limiting them would fail a healthy pod. */
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_ROUTE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    return Promise.resolve(isPublic === true);
+  }
 
   protected override async handleRequest(requestProps: ThrottlerRequest): Promise<boolean> {
     const { context, throttler } = requestProps;

@@ -1,0 +1,311 @@
+import { authHeaders, postChat, readSse, startGateway, TestGateway } from './support/gateway';
+
+interface Indicator {
+  status: string;
+  message?: string;
+  latencyMs?: number;
+}
+
+interface HealthBody {
+  status: string;
+  info: Record<string, Indicator>;
+  error: Record<string, Indicator>;
+  details: Record<string, Indicator>;
+}
+
+/** The slice of OpenAPI 3 these tests read. */
+interface Schema {
+  $ref?: string;
+  type?: string;
+  required?: string[];
+  properties?: Record<string, Schema>;
+  minimum?: number;
+  maximum?: number;
+}
+
+interface MediaType {
+  schema: Schema;
+  examples?: Record<string, { summary?: string; value: Record<string, unknown> }>;
+}
+
+interface Operation {
+  security?: Record<string, string[]>[];
+  parameters?: { name: string; in: string; required?: boolean }[];
+  requestBody?: { content: Record<string, MediaType> };
+  responses: Record<string, { content?: Record<string, MediaType> }>;
+}
+
+interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string };
+  paths: Record<string, Record<string, Operation>>;
+  components: {
+    schemas: Record<string, Schema>;
+    securitySchemes?: Record<string, { type: string; scheme?: string }>;
+  };
+}
+
+async function health(response: Response): Promise<HealthBody> {
+  return (await response.json()) as HealthBody;
+}
+
+/** The application/json media type of a request body or response; fails clearly when absent. */
+function jsonMedia(holder: { content?: Record<string, MediaType> } | undefined): MediaType {
+  const media = holder?.content?.['application/json'];
+  if (!media) {
+    throw new Error('no application/json content is documented here');
+  }
+  return media;
+}
+
+function property(schema: Schema, name: string): Schema {
+  const found = schema.properties?.[name];
+  if (!found) {
+    throw new Error(`the schema has no property ${name}`);
+  }
+  return found;
+}
+
+const ERROR_SCHEMA_REF = '#/components/schemas/ErrorResponseDto';
+
+describe('health probes', () => {
+  describe('with a reachable upstream', () => {
+    let gateway: TestGateway;
+
+    beforeAll(async () => {
+      gateway = await startGateway();
+    });
+    afterAll(() => gateway.close());
+
+    it('should answer /health/live with 200 ok without any key', async () => {
+      const response = await fetch(`${gateway.url}/health/live`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await health(response)).toMatchObject({ status: 'ok' });
+    });
+
+    it('should answer /health/ready with 200 and the provider up', async () => {
+      gateway.upstream.reset();
+      const response = await fetch(`${gateway.url}/health/ready`);
+      expect(response.status).toBe(200);
+      const body = await health(response);
+      expect(body.status).toBe('ok');
+      expect(body.details['provider:openai']).toMatchObject({
+        status: 'up',
+        latencyMs: expect.any(Number),
+      });
+      // Readiness asks the upstream now rather than trusting the boot-time model cache.
+      expect(gateway.upstream.requests.map((r) => `${r.method} ${r.path}`)).toContain(
+        'GET /v1/models',
+      );
+    });
+  });
+
+  describe('with an upstream that went away', () => {
+    let gateway: TestGateway;
+
+    beforeAll(async () => {
+      gateway = await startGateway();
+      await gateway.upstream.close();
+    });
+    afterAll(() => gateway.close());
+
+    it('should answer /health/ready with 503 and the provider down with a message', async () => {
+      const response = await fetch(`${gateway.url}/health/ready`);
+      expect(response.status).toBe(503);
+      const body = await health(response);
+      expect(body.status).toBe('error');
+      expect(body.details['provider:openai']).toEqual({
+        status: 'down',
+        message: expect.stringMatching(/could not be reached/),
+      });
+      expect(body.error['provider:openai'].status).toBe('down');
+    });
+
+    it('should keep /health/live at 200 since the process itself is fine', async () => {
+      const response = await fetch(`${gateway.url}/health/live`);
+      expect(response.status).toBe(200);
+      expect((await health(response)).status).toBe('ok');
+    });
+  });
+
+  describe('with no provider configured', () => {
+    let gateway: TestGateway;
+
+    beforeAll(async () => {
+      gateway = await startGateway({ OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined });
+    });
+    afterAll(() => gateway.close());
+
+    it('should answer /health/ready with 503 saying that no provider is configured', async () => {
+      const response = await fetch(`${gateway.url}/health/ready`);
+      expect(response.status).toBe(503);
+      const body = await health(response);
+      expect(body.status).toBe('error');
+      expect(body.details.providers).toEqual({
+        status: 'down',
+        message: expect.stringMatching(/no upstream provider is configured/i),
+      });
+    });
+  });
+});
+
+describe('API documentation', () => {
+  let gateway: TestGateway;
+  let document: OpenApiDocument;
+
+  beforeAll(async () => {
+    gateway = await startGateway();
+    const response = await fetch(`${gateway.url}/docs-json`);
+    expect(response.status).toBe(200);
+    document = (await response.json()) as OpenApiDocument;
+  });
+  afterAll(() => gateway.close());
+
+  const chatPost = () => document.paths['/v1/chat/completions'].post;
+
+  it('should serve Swagger UI as HTML at /docs without a key', async () => {
+    const response = await fetch(`${gateway.url}/docs`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await response.text();
+    expect(html).toContain('<title>Swagger UI</title>');
+    expect(html).toContain('swagger-ui-bundle.js');
+  });
+
+  it('should serve the Swagger UI assets and init script without a key', async () => {
+    const bundle = await fetch(`${gateway.url}/docs/swagger-ui-bundle.js`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toMatch(/javascript/);
+    await bundle.arrayBuffer();
+    const init = await fetch(`${gateway.url}/docs/swagger-ui-init.js`);
+    expect(init.status).toBe(200);
+    expect(await init.text()).toContain('/v1/chat/completions');
+  });
+
+  it('should serve the OpenAPI document at /docs-json without a key', async () => {
+    const response = await fetch(`${gateway.url}/docs-json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = (await response.json()) as OpenApiDocument;
+    expect(body.openapi).toMatch(/^3\./);
+    expect(body.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
+  });
+
+  it('should declare an http bearer security scheme used by the chat route', () => {
+    const schemes = Object.entries(document.components.securitySchemes ?? {});
+    const bearer = schemes.find(
+      ([, scheme]) => scheme.type === 'http' && scheme.scheme === 'bearer',
+    );
+    expect(bearer).toBeDefined();
+    expect(chatPost().security).toEqual([{ [bearer![0]]: [] }]);
+  });
+
+  it('should document the chat request with the default, withSystemMessage and streaming examples', () => {
+    const content = jsonMedia(chatPost().requestBody);
+    expect(content.schema).toEqual({ $ref: '#/components/schemas/ChatCompletionRequestDto' });
+    const examples = content.examples ?? {};
+    expect(Object.keys(examples)).toEqual(
+      expect.arrayContaining(['default', 'withSystemMessage', 'streaming']),
+    );
+    expect(examples.streaming.value.stream).toBe(true);
+    expect(examples.default.value.stream).toBeUndefined();
+  });
+
+  it('should describe ChatCompletionRequestDto with messages required and temperature up to 2', () => {
+    const schema = document.components.schemas.ChatCompletionRequestDto;
+    expect(schema.required).toContain('messages');
+    expect(property(schema, 'messages').type).toBe('array');
+    expect(property(schema, 'temperature')).toMatchObject({
+      type: 'number',
+      minimum: 0,
+      maximum: 2,
+    });
+  });
+
+  it('should document the 200 response schema and the error envelope for 401 and 429', () => {
+    const { responses } = chatPost();
+    expect(jsonMedia(responses['200']).schema).toEqual({
+      $ref: '#/components/schemas/ChatCompletionResponseDto',
+    });
+    expect(document.components.schemas.ChatCompletionResponseDto.properties).toHaveProperty(
+      'choices',
+    );
+    for (const status of ['401', '429']) {
+      expect(jsonMedia(responses[status]).schema).toEqual({
+        $ref: ERROR_SCHEMA_REF,
+      });
+    }
+    const envelope = document.components.schemas.ErrorResponseDto;
+    expect(envelope.required).toEqual(['error']);
+  });
+
+  it('should document the models routes', () => {
+    expect(document.paths['/v1/models']?.get).toBeDefined();
+    const retrieve = document.paths['/v1/models/{id}']?.get;
+    expect(retrieve).toBeDefined();
+    expect(retrieve.parameters).toEqual([
+      expect.objectContaining({ name: 'id', in: 'path', required: true }),
+    ]);
+    expect(jsonMedia(retrieve.responses['404']).schema).toEqual({
+      $ref: ERROR_SCHEMA_REF,
+    });
+  });
+
+  it('should ship request examples that the gateway itself accepts', async () => {
+    const examples = jsonMedia(chatPost().requestBody).examples ?? {};
+    expect(Object.keys(examples).length).toBeGreaterThanOrEqual(3);
+    for (const [name, example] of Object.entries(examples)) {
+      const response = await postChat(gateway, example.value, authHeaders());
+      expect({ name, status: response.status }).toEqual({ name, status: 200 });
+      if (example.value.stream === true) {
+        const frames = await readSse(response);
+        expect(frames[frames.length - 1]).toBe('[DONE]');
+      } else {
+        expect(((await response.json()) as { object: string }).object).toBe('chat.completion');
+      }
+    }
+  });
+});
+
+describe('public routes under a tight rate limit', () => {
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    gateway = await startGateway({ THROTTLE_LIMIT: '5' });
+  });
+  afterAll(() => gateway.close());
+
+  async function statuses(path: string, count: number): Promise<number[]> {
+    const result: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const response = await fetch(`${gateway.url}${path}`);
+      await response.arrayBuffer();
+      result.push(response.status);
+    }
+    return result;
+  }
+
+  it('should never throttle /health/live', async () => {
+    expect(await statuses('/health/live', 30)).toEqual(Array(30).fill(200));
+  });
+
+  it('should never throttle /health/ready', async () => {
+    expect(await statuses('/health/ready', 10)).toEqual(Array(10).fill(200));
+  });
+
+  it('should never throttle /docs or /docs-json', async () => {
+    expect(await statuses('/docs', 10)).toEqual(Array(10).fill(200));
+    expect(await statuses('/docs-json', 10)).toEqual(Array(10).fill(200));
+  });
+
+  it('should still throttle the API itself at the same limit', async () => {
+    const codes = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        fetch(`${gateway.url}/v1/models`, { headers: authHeaders() }).then((r) => r.status),
+      ),
+    );
+    expect(codes.filter((code) => code === 200)).toHaveLength(5);
+    expect(codes.filter((code) => code === 429)).toHaveLength(1);
+  });
+});
