@@ -1,7 +1,6 @@
-import { Inject, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { ConfigModule, ConfigType } from '@nestjs/config';
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { json } from 'express';
 
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { AuthModule } from './auth/auth.module';
@@ -31,11 +30,4 @@ import { ThrottlingModule } from './throttling/throttling.module';
     { provide: APP_GUARD, useClass: ApiKeyThrottlerGuard },
   ],
 })
-export class AppModule implements NestModule {
-  constructor(@Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>) {}
-
-  /** The body parser runs after the request logger, so even a malformed body gets a request id. */
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(json({ limit: this.app.bodyLimit })).forRoutes('{*path}');
-  }
-}
+export class AppModule {}

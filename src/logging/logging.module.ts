@@ -1,12 +1,18 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
-import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import pino, { Logger as Pino } from 'pino';
+import { pinoHttp } from 'pino-http';
 
-import { appConfig } from '../config/app.config';
-import '../common/request/request-augmentation';
 import '../auth/api-key.types';
+import '../common/request/request-augmentation';
+import { appConfig } from '../config/app.config';
+import { PinoLoggerService } from './pino-logger.service';
+
+export const PINO = Symbol('PINO');
+export const REQUEST_LOGGER = Symbol('REQUEST_LOGGER');
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
@@ -22,42 +28,57 @@ export function assignRequestId(request: IncomingMessage, response: ServerRespon
 /**
  * One JSON line per request with request id, key id, model, status and latency. Headers and
  * bodies are never logged: they hold proxy keys and prompts.
+ *
+ * pino-http runs as plain Express middleware, first in the chain (see app.factory.ts), rather
+ * than through nestjs-pino: its AsyncLocalStorage binding turns on promise hooks for every
+ * promise of every request, which measurably cost throughput, and the few logs written inside
+ * a request name their request id explicitly.
  */
-@Module({
-  imports: [
-    LoggerModule.forRootAsync({
-      inject: [appConfig.KEY],
-      useFactory: (app: ConfigType<typeof appConfig>) => ({
-        forRoutes: ['{*path}'],
-        pinoHttp: {
-          level: app.logLevel,
-          genReqId: assignRequestId,
-          quietReqLogger: true,
-          customProps: (request: IncomingMessage) => ({
-            keyId: request.apiKey?.id,
-            model: request.gatewayModel,
-          }),
-          serializers: {
-            req: (request: { id: string; method: string; url: string }) => ({
-              id: request.id,
-              method: request.method,
-              path: request.url.split('?')[0],
-            }),
-            res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-          },
-          customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
-            error || response.statusCode >= 500
-              ? 'error'
-              : response.statusCode >= 400
-                ? 'warn'
-                : 'info',
-          autoLogging: {
-            ignore: (request: IncomingMessage & { originalUrl?: string }) =>
-              (request.originalUrl ?? request.url ?? '').startsWith('/health'),
-          },
-        },
-      }),
+function createRequestLogger(logger: Pino): RequestHandler {
+  return pinoHttp({
+    logger,
+    genReqId: assignRequestId,
+    quietReqLogger: true,
+    customProps: (request: IncomingMessage) => ({
+      keyId: request.apiKey?.id,
+      model: request.gatewayModel,
     }),
+    serializers: {
+      req: (request: { id: string; method: string; url: string }) => ({
+        id: request.id,
+        method: request.method,
+        path: request.url.split('?')[0],
+      }),
+      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+    },
+    // A 5xx is not an exception here: the status says it all, and the filter logs real errors.
+    customErrorObject: (_request, _response, _error, loggable: Record<string, unknown>) => ({
+      ...loggable,
+      err: undefined,
+    }),
+    customLogLevel: (_request, response, error) =>
+      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+    autoLogging: {
+      ignore: (request: IncomingMessage) => (request.url ?? '').startsWith('/health'),
+    },
+  }) as RequestHandler;
+}
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: PINO,
+      inject: [appConfig.KEY],
+      useFactory: (app: ConfigType<typeof appConfig>) => pino({ level: app.logLevel }),
+    },
+    {
+      provide: PinoLoggerService,
+      inject: [PINO],
+      useFactory: (logger: Pino) => new PinoLoggerService(logger),
+    },
+    { provide: REQUEST_LOGGER, inject: [PINO], useFactory: createRequestLogger },
   ],
+  exports: [PINO, PinoLoggerService, REQUEST_LOGGER],
 })
 export class LoggingModule {}

@@ -54,7 +54,7 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
       return { status: parserError.status, body: parserError.body, headers: {} };
     }
     const errorId = randomUUID();
-    this.logger.error({ err: exception, errorId }, 'Unexpected error');
+    this.logger.error({ err: exception, errorId, reqId: request.id }, 'Unexpected error');
     return {
       status: 500,
       body: {
