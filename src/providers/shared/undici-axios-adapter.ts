@@ -10,10 +10,10 @@ import type { Readable } from 'node:stream';
 import { Dispatcher, errors as undiciErrors } from 'undici';
 
 /**
- * An axios adapter over an undici dispatcher (a keep-alive Pool or Agent). axios stays the
- * client API, while the transport is undici's: its default Node `http` adapter costs a third of
- * the gateway's throughput. `responseType: 'stream'` hands back undici's body stream untouched
- * for SSE relaying; other bodies are read as text and left to axios's transformResponse.
+ * An axios adapter over an undici dispatcher (a keep-alive Pool or Agent), so that axios calls
+ * share the provider's connection pool instead of axios's default Node `http` adapter. Bodies are
+ * read as text and left to axios's transformResponse; `responseType: 'stream'` hands back
+ * undici's body stream untouched.
  *
  * Timeouts: `timeout` bounds the wait for the response headers and then every pause between
  * body chunks (undici's headersTimeout/bodyTimeout), so a long stream is never cut while it

@@ -97,7 +97,12 @@ export function fromTransportError(
     return error;
   }
   const code = isAxiosError(error) ? error.code : (error as NodeJS.ErrnoException)?.code;
-  if (code === AxiosError.ERR_CANCELED) {
+  // The client went away: nothing to report upstream-wise, and nobody is left to answer.
+  if (
+    code === AxiosError.ERR_CANCELED ||
+    code === 'UND_ERR_ABORTED' ||
+    (error as Error)?.name === 'AbortError'
+  ) {
     return error as Error;
   }
   if (
