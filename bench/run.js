@@ -78,7 +78,26 @@ function freePort() {
   });
 }
 
+/**
+ * With two or more cores and `taskset` on the machine, the measured server (floor or gateway)
+ * runs alone on core 1 while the load generator and the fake upstream share core 0, so both
+ * servers are compared "on one core" and the run is far less noisy. BENCH_PIN=0 turns it off.
+ */
+const PIN = process.env.BENCH_PIN !== '0' && os.cpus().length >= 2 && hasTaskset();
+
+function hasTaskset() {
+  try {
+    require('node:child_process').execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function start(name, command, args, env) {
+  if (PIN) {
+    [command, args] = ['taskset', ['-c', name === 'upstream' ? '0' : '1', command, ...args]];
+  }
   // stdout is discarded (the gateway logs a JSON line per request at info level; it must be
   // drained, not buffered); stderr is kept (last 8 KiB) to explain a crash.
   const child = spawn(command, args, {
@@ -344,6 +363,11 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 
 async function main() {
+  if (PIN) {
+    // The load generator is this process: keep it off the measured server's core.
+    require('node:child_process').execFileSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
+    say('bench: servers pinned to core 1, load generator and fake upstream to core 0 (BENCH_PIN=0 to disable)');
+  }
   const unknown = TARGETS.filter((t) => !KNOWN_TARGETS.includes(t));
   if (unknown.length || TARGETS.length === 0) {
     throw new Error(
