@@ -35,14 +35,17 @@ export function assignRequestId(request: IncomingMessage, response: ServerRespon
  * a request name their request id explicitly.
  */
 function createRequestLogger(logger: Pino): RequestHandler {
+  // Key id and model are added to the one line written at the end, not bound up front:
+  // every binding is a child logger, and pino-http already makes one per request.
+  const withRequestFacts = (request: IncomingMessage, loggable: Record<string, unknown>) => ({
+    ...loggable,
+    reqId: request.id,
+    keyId: request.apiKey?.id,
+    model: request.gatewayModel,
+  });
   return pinoHttp({
     logger,
     genReqId: assignRequestId,
-    quietReqLogger: true,
-    customProps: (request: IncomingMessage) => ({
-      keyId: request.apiKey?.id,
-      model: request.gatewayModel,
-    }),
     serializers: {
       req: (request: { id: string; method: string; url: string }) => ({
         id: request.id,
@@ -51,11 +54,11 @@ function createRequestLogger(logger: Pino): RequestHandler {
       }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
     },
+    customSuccessObject: (request, _response, loggable: Record<string, unknown>) =>
+      withRequestFacts(request, loggable),
     // A 5xx is not an exception here: the status says it all, and the filter logs real errors.
-    customErrorObject: (_request, _response, _error, loggable: Record<string, unknown>) => ({
-      ...loggable,
-      err: undefined,
-    }),
+    customErrorObject: (request, _response, _error, loggable: Record<string, unknown>) =>
+      withRequestFacts(request, { ...loggable, err: undefined }),
     customLogLevel: (_request, response, error) =>
       error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
     autoLogging: {
