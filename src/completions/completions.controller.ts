@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator';
 import { abortOnClientClose } from '../common/http/abort-on-close';
-import { toSseFrames } from '../common/http/sse-frames';
+import { toSseFrames, withTrailers } from '../common/http/sse-frames';
 import { ChatMessage } from '../providers/chat.types';
 import { CHAT_COMPLETION_EXAMPLES } from './dto/chat-completion.examples';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
@@ -39,20 +39,29 @@ export class CompletionsController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
+    const responseHeaders: Record<string, string> = {};
     const call = {
       request: { ...body, messages: body.messages as ChatMessage[] } as never,
       apiKey: request.apiKey!,
-      context: { signal: abortOnClientClose(response), requestId: request.id as string },
+      context: {
+        signal: abortOnClientClose(response),
+        requestId: request.id as string,
+        responseHeaders,
+      },
     };
     request.gatewayModel = this.completions.resolveModel(call.request);
     if (body.stream !== true) {
-      return this.completions.complete(call);
+      const completion = await this.completions.complete(call);
+      response.set(responseHeaders);
+      return completion;
     }
     const chunks = await this.completions.stream(call);
+    response.set(responseHeaders);
     response.setHeader('cache-control', 'no-cache');
     response.setHeader('x-accel-buffering', 'no');
-    return new StreamableFile(Readable.from(toSseFrames(chunks)), {
-      type: 'text/event-stream; charset=utf-8',
-    });
+    return new StreamableFile(
+      Readable.from(toSseFrames(withTrailers(chunks, response, responseHeaders))),
+      { type: 'text/event-stream; charset=utf-8' },
+    );
   }
 }

@@ -19,6 +19,8 @@ export interface CompletionCall {
 }
 
 const AUTO_MODEL = 'auto';
+/** `auto`, or `auto:<pricing method>` for Straico's selector. */
+const AUTO_MODELS = /^auto(:\w+)?$/;
 
 @Injectable()
 export class CompletionsService {
@@ -50,18 +52,33 @@ export class CompletionsService {
     })();
   }
 
-  /** The model a request will be served by, before any provider is called. */
+  /** The model a request asks for once defaults apply (`auto` stays `auto[:policy]`). */
   resolveModel(request: ChatCompletionRequest): string {
-    return !request.model || request.model === AUTO_MODEL ? this.app.defaultModel : request.model;
+    return request.model || AUTO_MODEL;
   }
 
   private route(call: CompletionCall): { route: ResolvedRoute; request: ChatCompletionRequest } {
-    const model = this.resolveModel(call.request);
-    const allowed = call.apiKey.allowedModels;
-    if (allowed && !allowed.has(model)) {
-      throw GatewayException.modelNotAllowed(model);
+    let model = this.resolveModel(call.request);
+    if (AUTO_MODELS.test(model)) {
+      const selector = this.registry.modelSelector();
+      if (selector) {
+        this.assertAllowed(call.apiKey, model);
+        return {
+          route: { provider: selector, upstreamModel: model },
+          request: { ...call.request, model },
+        };
+      }
+      // Without a selecting provider, `auto` means the configured default model.
+      model = this.app.defaultModel;
     }
+    this.assertAllowed(call.apiKey, model);
     const route = this.registry.resolve(model);
     return { route, request: { ...call.request, model: route.upstreamModel } };
+  }
+
+  private assertAllowed(apiKey: ApiKeyIdentity, model: string): void {
+    if (apiKey.allowedModels && !apiKey.allowedModels.has(model)) {
+      throw GatewayException.modelNotAllowed(model);
+    }
   }
 }

@@ -22,7 +22,8 @@ export class ProviderHealthIndicator {
 
   noProvider(): HealthIndicatorResult {
     return this.indicators.check('providers').down({
-      message: 'No upstream provider is configured (set OPENAI_API_KEY or OPENAI_BASE_URL).',
+      message:
+        'No upstream provider is configured (set OPENAI_API_KEY, OPENAI_BASE_URL or STRAICO_API_KEY).',
     });
   }
 }

@@ -10,6 +10,11 @@ export interface ProviderContext {
   /** Aborts the upstream call when the client goes away or the gateway gives up. */
   readonly signal: AbortSignal;
   readonly requestId: string;
+  /**
+   * Facts about the answer for the client, as response headers (e.g. which model a selector
+   * chose and why). Filled by the provider; sent as headers, or as trailers after a stream.
+   */
+  readonly responseHeaders: Record<string, string>;
 }
 
 /**
@@ -27,6 +32,8 @@ export interface ChatProvider {
   hasModel(modelId: string): boolean;
   /** Whether a model the upstream does not list may still be sent to it (OpenAI-compatible). */
   readonly acceptsUnlistedModels: boolean;
+  /** Whether the upstream can pick a model itself for `auto` requests (Straico's selector). */
+  readonly selectsModels?: boolean;
   /** Refreshes the model list from the upstream; used at boot, on TTL expiry and by /v1/models. */
   listModels(signal?: AbortSignal): Promise<readonly ProviderModel[]>;
   /** `request.model` is already the upstream's own model id. */

@@ -4,6 +4,7 @@ import { GatewayException } from '../common/errors/gateway.exception';
 import { ChatProvider } from './chat-provider.interface';
 import { ProviderModel } from './chat.types';
 import { CHAT_PROVIDERS } from './providers.constants';
+import { closestModels } from './shared/model-suggestions';
 
 export interface ResolvedRoute {
   provider: ChatProvider;
@@ -41,6 +42,11 @@ export class ProviderRegistry implements OnApplicationBootstrap {
     return this.enabledProviders;
   }
 
+  /** The provider that picks models itself for `auto` requests, if one is configured. */
+  modelSelector(): ChatProvider | undefined {
+    return this.enabledProviders.find((provider) => provider.selectsModels === true);
+  }
+
   /**
    * `provider/model` routes explicitly; a bare id goes to the provider that lists it, else to
    * the first OpenAI-compatible provider, which lets the upstream judge unknown ids itself.
@@ -70,7 +76,10 @@ export class ProviderRegistry implements OnApplicationBootstrap {
     if (this.enabledProviders.length === 0) {
       throw GatewayException.noProvider('No upstream provider is configured on this gateway.');
     }
-    throw GatewayException.modelNotFound(model);
+    const listed = this.enabledProviders.flatMap((provider) =>
+      provider.cachedModels().map((m) => m.id),
+    );
+    throw GatewayException.modelNotFound(model, closestModels(model, listed));
   }
 
   /** Every enabled provider's models, refreshed when stale; a failing provider is skipped. */

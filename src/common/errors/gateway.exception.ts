@@ -33,9 +33,10 @@ export class GatewayException extends HttpException {
     });
   }
 
-  static modelNotFound(model: string) {
+  static modelNotFound(model: string, suggestions: readonly string[] = []) {
+    const hint = suggestions.length > 0 ? ` Did you mean: ${suggestions.join(', ')}?` : '';
     return new GatewayException(HttpStatus.NOT_FOUND, {
-      message: `The model \`${model}\` does not exist or you do not have access to it.`,
+      message: `The model \`${model}\` does not exist or you do not have access to it.${hint}`,
       type: 'invalid_request_error',
       param: 'model',
       code: 'model_not_found',

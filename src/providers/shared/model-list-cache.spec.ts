@@ -58,12 +58,16 @@ describe('ModelListCache', () => {
     expect(fetchModels).toHaveBeenCalledTimes(1);
   });
 
-  it('should refetch once the TTL has passed', async () => {
-    fetchModels.mockResolvedValueOnce(models('old')).mockResolvedValueOnce(models('new'));
+  it('should serve a stale list at once and refresh it in the background', async () => {
+    const refreshed = deferred<ProviderModel[]>();
+    fetchModels.mockResolvedValueOnce(models('old')).mockReturnValueOnce(refreshed.promise);
     await cache.get();
     clock += TTL_MS;
-    await expect(cache.get()).resolves.toEqual(models('new'));
+    await expect(cache.get()).resolves.toEqual(models('old'));
     expect(fetchModels).toHaveBeenCalledTimes(2);
+    refreshed.resolve(models('new'));
+    await refreshed.promise;
+    await Promise.resolve();
     expect(cache.has('old')).toBe(false);
     expect(cache.has('new')).toBe(true);
   });
@@ -108,27 +112,41 @@ describe('ModelListCache', () => {
     expect(fetchModels).toHaveBeenCalledTimes(2);
   });
 
-  it('should keep the old list when a refresh fails, and reject that refresh', async () => {
+  it('should keep serving the old list when a background refresh fails', async () => {
     fetchModels
       .mockResolvedValueOnce(models('kept'))
       .mockRejectedValueOnce(new Error('upstream down'));
     await cache.get();
     clock += TTL_MS;
-    await expect(cache.get()).rejects.toThrow('upstream down');
+    await expect(cache.get()).resolves.toEqual(models('kept'));
+    await new Promise((resolve) => setImmediate(resolve));
     expect(cache.current()).toEqual(models('kept'));
     expect(cache.has('kept')).toBe(true);
   });
 
-  it('should try again on the next get after a failed refresh', async () => {
+  it('should reject an explicit refresh that fails, keeping the old list', async () => {
     fetchModels
       .mockResolvedValueOnce(models('v1'))
       .mockRejectedValueOnce(new Error('upstream down'))
       .mockResolvedValueOnce(models('v2'));
     await cache.get();
-    clock += TTL_MS;
-    await expect(cache.get()).rejects.toThrow('upstream down');
-    await expect(cache.get()).resolves.toEqual(models('v2'));
+    await expect(cache.refresh()).rejects.toThrow('upstream down');
+    expect(cache.has('v1')).toBe(true);
+    await expect(cache.refresh()).resolves.toEqual(models('v2'));
     expect(fetchModels).toHaveBeenCalledTimes(3);
+  });
+
+  it('should index models by their upstream id when told how', async () => {
+    const prefixed = new ModelListCache(
+      TTL_MS,
+      fetchModels,
+      () => clock,
+      (model) => model.id.replace(/^straico\//, ''),
+    );
+    fetchModels.mockResolvedValueOnce(models('straico/anthropic/claude-3-haiku:beta'));
+    await prefixed.get();
+    expect(prefixed.has('anthropic/claude-3-haiku:beta')).toBe(true);
+    expect(prefixed.upstreamIds()).toEqual(['anthropic/claude-3-haiku:beta']);
   });
 
   it('should reject every concurrent reader of a failed fetch', async () => {
