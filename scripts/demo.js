@@ -6,13 +6,21 @@
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 const { createFakeOpenAiUpstream } = require('../test/fakes/fake-openai-upstream');
+const { createFakeStraicoUpstream } = require('../test/fakes/fake-straico-upstream');
 
 const DEMO_KEY = process.env.DEMO_KEY || 'sk-demo-gateway-key';
 const PORT = Number(process.env.PORT || 3000);
 const UPSTREAM_PORT = Number(process.env.DEMO_UPSTREAM_PORT || 4010);
+const STRAICO_PORT = Number(process.env.DEMO_STRAICO_PORT || 4011);
+const STRAICO_KEY = 'sk-demo-straico-key';
 
 async function main() {
   const upstream = await createFakeOpenAiUpstream({ port: UPSTREAM_PORT, record: false }).listen();
+  const straico = await createFakeStraicoUpstream({
+    port: STRAICO_PORT,
+    apiKey: STRAICO_KEY,
+    record: false,
+  }).listen();
   const gateway = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'main.js')], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
@@ -20,25 +28,29 @@ async function main() {
       PORT: String(PORT),
       OPENAI_BASE_URL: upstream.url,
       OPENAI_API_KEY: 'sk-demo-upstream-key',
+      STRAICO_BASE_URL: straico.url,
+      STRAICO_API_KEY: STRAICO_KEY,
       GATEWAY_API_KEYS: DEMO_KEY,
       THROTTLE_LIMIT: process.env.THROTTLE_LIMIT || '600',
     },
   });
 
+  const closeFakes = () => Promise.all([upstream.close(), straico.close()]);
   const stop = (code) => {
     gateway.kill('SIGTERM');
-    upstream.close().finally(() => process.exit(code));
+    closeFakes().finally(() => process.exit(code));
   };
   process.once('SIGINT', () => stop(0));
   process.once('SIGTERM', () => stop(0));
   gateway.once('exit', (code) => {
-    upstream.close().finally(() => process.exit(code ?? 1));
+    closeFakes().finally(() => process.exit(code ?? 1));
   });
 
   await waitForGateway(`http://127.0.0.1:${PORT}/health/live`);
   const base = `http://localhost:${PORT}`;
   process.stderr.write(`
-  LLM gateway demo is running (fake OpenAI upstream on ${upstream.url}; no real provider is called).
+  LLM gateway demo is running with fake upstreams (OpenAI on ${upstream.url}, Straico on
+  ${straico.url}); no real provider is called.
 
     Demo key:    ${DEMO_KEY}
     Swagger UI:  ${base}/docs   (click "Authorize" and paste the demo key)
@@ -49,7 +61,9 @@ async function main() {
       -H "Authorization: Bearer ${DEMO_KEY}" -H "Content-Type: application/json" \\
       -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello!"}]}'
 
-  Streaming: add "stream":true. With any OpenAI SDK: baseURL ${base}/v1, apiKey ${DEMO_KEY}.
+  Streaming: add "stream":true. Omit the model or set it to "auto" to use (the fake) Straico's
+  smart model selector; "straico/anthropic/claude-3-haiku:beta" picks a Straico model.
+  With any OpenAI SDK: baseURL ${base}/v1, apiKey ${DEMO_KEY}.
   Ctrl-C stops both.
 
 `);

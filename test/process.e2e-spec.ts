@@ -143,13 +143,18 @@ describe('the gateway process (dist/main.js)', () => {
 });
 
 describe('npm run demo', () => {
-  it('should start the gateway with the fake upstream and answer the printed curl line', async () => {
-    const [port, upstreamPort] = [await freePort(), await freePort()];
+  it('should start the gateway with the fake upstreams and answer the printed curl line and auto', async () => {
+    const [port, upstreamPort, straicoPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const demo = spawn(process.execPath, [join(__dirname, '..', 'scripts', 'demo.js')], {
       env: {
         PATH: process.env.PATH,
         PORT: String(port),
         DEMO_UPSTREAM_PORT: String(upstreamPort),
+        DEMO_STRAICO_PORT: String(straicoPort),
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -176,6 +181,13 @@ describe('npm run demo', () => {
       expect((await response.json()).choices[0].message.content).toBe(
         'Hello! How can I help you today?',
       );
+      const auto = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'Hello!' }] }),
+      });
+      expect(auto.status).toBe(200);
+      expect(auto.headers.get('x-gateway-selection-reason')).toMatch(/selector picked/);
     } finally {
       demo.kill('SIGINT');
     }
