@@ -29,6 +29,9 @@ export async function withRetries<T>(
         throw error;
       }
       await sleep(delay, signal);
+      if (signal.aborted) {
+        throw error;
+      }
     }
   }
 }
@@ -53,12 +56,13 @@ export function retryDelayMs(
 }
 
 export function retryAfterMs(headers: Record<string, string>, now = Date.now()): number | null {
-  const ms = Number(headers['retry-after-ms']);
-  if (headers['retry-after-ms'] !== undefined && Number.isFinite(ms) && ms >= 0) {
+  const msValue = headers['retry-after-ms']?.trim();
+  const ms = Number(msValue);
+  if (msValue && Number.isFinite(ms) && ms >= 0) {
     return ms;
   }
-  const value = headers['retry-after'];
-  if (value === undefined) {
+  const value = headers['retry-after']?.trim();
+  if (!value) {
     return null;
   }
   const seconds = Number(value);

@@ -56,6 +56,21 @@ export function fromStraicoError(
       forwarded,
     );
   }
+  if (status === 404) {
+    // A missing route, not a missing model: the gateway's Straico base URL is wrong.
+    return new ProviderException(
+      PROVIDER,
+      'upstream_error',
+      HttpStatus.BAD_GATEWAY,
+      {
+        message: `Straico has no such endpoint (${message}); check STRAICO_BASE_URL.`,
+        type: 'server_error',
+        param: null,
+        code: 'upstream_error',
+      },
+      false,
+    );
+  }
   if (status >= 500 || status === 408) {
     return new ProviderException(
       PROVIDER,

@@ -22,19 +22,9 @@ export function toStraicoChatRequest(
   target: StraicoTarget,
 ): StraicoChatRequest {
   assertSupported(request);
-  const messages = request.messages.map((message, index) => toStraicoMessage(message, index));
-  const instructions = [
-    toolInstruction(functionTools(request.tools), request.tool_choice),
-    responseFormatInstruction(request.response_format),
-  ].filter((text): text is string => text !== null);
-  if (instructions.length > 0) {
-    const firstNonSystem = messages.findIndex((message) => message.role !== 'system');
-    const at = firstNonSystem === -1 ? messages.length : firstNonSystem;
-    messages.splice(at, 0, { role: 'system', content: instructions.join('\n\n') });
-  }
   return {
     ...('model' in target ? { model: target.model } : { smart_llm_selector: target.selector }),
-    messages,
+    messages: withInstructions(request),
     ...samplingFields(request),
   };
 }
@@ -49,13 +39,14 @@ export function toStraicoPromptV1Request(
   target: StraicoTarget,
 ): StraicoPromptV1Request {
   assertSupported(request);
-  const prompt = request.messages
-    .map((message, index) => {
-      const { role, content } = toStraicoMessage(message, index);
-      return `${role}: ${typeof content === 'string' ? content : partsText(content)}`;
-    })
+  const messages = withInstructions(request);
+  const prompt = messages
+    .map(
+      ({ role, content }) =>
+        `${role}: ${typeof content === 'string' ? content : partsText(content)}`,
+    )
     .join('\n\n');
-  const single = request.messages.length === 1 && request.messages[0].role === 'user';
+  const single = messages.length === 1 && messages[0].role === 'user';
   return {
     ...('model' in target
       ? { models: [target.model] }
@@ -69,6 +60,21 @@ export function toStraicoPromptV1Request(
       : {}),
     ...samplingFields(request),
   };
+}
+
+/** The caller's messages in Straico's terms, with the tool and JSON-mode instructions added. */
+function withInstructions(request: ChatCompletionRequest): StraicoMessage[] {
+  const messages = request.messages.map((message, index) => toStraicoMessage(message, index));
+  const instructions = [
+    toolInstruction(functionTools(request.tools), request.tool_choice),
+    responseFormatInstruction(request.response_format),
+  ].filter((text): text is string => text !== null);
+  if (instructions.length > 0) {
+    const firstNonSystem = messages.findIndex((message) => message.role !== 'system');
+    const at = firstNonSystem === -1 ? messages.length : firstNonSystem;
+    messages.splice(at, 0, { role: 'system', content: instructions.join('\n\n') });
+  }
+  return messages;
 }
 
 export function hasAttachments(request: ChatCompletionRequest): boolean {

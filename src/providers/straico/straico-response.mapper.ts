@@ -1,4 +1,7 @@
+import { HttpStatus } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+
+import { ProviderException } from '../../common/errors/provider.exception';
 
 import { ChatCompletion, CompletionUsage } from '../chat.types';
 import {
@@ -36,7 +39,7 @@ const FINISH_REASONS: Record<string, string> = {
 };
 
 export function normaliseFinishReason(native: string | null | undefined): string {
-  return (native && FINISH_REASONS[native]) ?? 'stop';
+  return native && Object.hasOwn(FINISH_REASONS, native) ? FINISH_REASONS[native] : 'stop';
 }
 
 /** v2 chat answer → OpenAI chat.completion, with tool calls and JSON read back if asked for. */
@@ -59,6 +62,22 @@ export function fromStraicoPromptV1Response(
   const entries = Object.entries(body.data?.completions ?? {}).filter(
     ([, entry]) => entry.completion && !entry.completion.error,
   );
+  if (entries.length === 0) {
+    // Every model failed: there is no answer to return, only Straico's reason.
+    const failed = Object.values(body.data?.completions ?? {})[0]?.completion?.error;
+    throw new ProviderException(
+      'straico',
+      'upstream_error',
+      HttpStatus.BAD_GATEWAY,
+      {
+        message: `Straico failed: ${typeof failed === 'string' ? failed : 'no model produced an answer'}`,
+        type: 'server_error',
+        param: null,
+        code: 'upstream_error',
+      },
+      true,
+    );
+  }
   const completions = entries.map(([id, entry]) =>
     toCompletion({ model: id, ...entry.completion }, entry.price, entry.words, shaping),
   );

@@ -100,10 +100,20 @@ function settledWithin<T>(
   signal: AbortSignal,
 ): Promise<T | undefined> {
   return new Promise<T | undefined>((resolve, reject) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
+    const aborted = () =>
+      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    // The client may have gone while the generator was parked at a yield.
+    if (signal.aborted) {
+      aborted();
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', stop);
+      resolve(undefined);
+    }, ms);
     const stop = () => {
       clearTimeout(timer);
-      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      aborted();
     };
     signal.addEventListener('abort', stop, { once: true });
     promise.then(

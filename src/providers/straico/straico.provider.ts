@@ -195,11 +195,13 @@ export class StraicoProvider implements ChatProvider, OnApplicationShutdown {
             this.models.upstreamIds(),
           );
         }
+        let body: never;
         try {
-          return prepared.parse(JSON.parse(response.data) as never, prepared.shaping);
+          body = JSON.parse(response.data) as never;
         } catch {
-          throw ProviderException.badResponse(this.id, 'the answer was not the expected JSON');
+          throw ProviderException.badResponse(this.id, 'the answer was not JSON');
         }
+        return prepared.parse(body, prepared.shaping);
       },
       this.retryPolicy,
       context.signal,
