@@ -131,14 +131,14 @@ describe('emulateStream', () => {
     const signal = controller.signal;
     const add = signal.addEventListener.bind(signal);
     const remove = signal.removeEventListener.bind(signal);
-    signal.addEventListener = ((...args: Parameters<typeof add>) => {
+    signal.addEventListener = (...args: Parameters<typeof add>) => {
       listeners += 1;
       add(...args);
-    }) as typeof signal.addEventListener;
-    signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+    };
+    signal.removeEventListener = (...args: Parameters<typeof remove>) => {
       listeners -= 1;
       remove(...args);
-    }) as typeof signal.removeEventListener;
+    };
     const answer = deferred<ChatCompletion>();
     const { chunks, done } = consume(emulateStream(answer.promise, { ...options(), signal }));
     await sleep(130);
