@@ -189,6 +189,24 @@ describe('ProviderRegistry', () => {
     });
   });
 
+  describe('model lists that failed to load', () => {
+    it('should retry loading an empty model list in the background when a lookup misses', () => {
+      const empty = stubProvider('straico');
+      const registry = new ProviderRegistry([empty]);
+      expect(() => registry.resolve('anthropic/claude-3-haiku:beta')).toThrow();
+      expect(empty.listModelsCalls).toBe(1);
+    });
+
+    it('should route a listed id whose prefix names a disabled provider to its lister', () => {
+      const openai = stubProvider('openai', { enabled: false, acceptsUnlistedModels: true });
+      const straico = stubProvider('straico', { models: ['openai/gpt-4o-mini'] });
+      const registry = new ProviderRegistry([openai, straico]);
+      const route = registry.resolve('openai/gpt-4o-mini');
+      expect(route.provider).toBe(straico);
+      expect(route.upstreamModel).toBe('openai/gpt-4o-mini');
+    });
+  });
+
   describe('listModels', () => {
     it('should concatenate the models of every enabled provider', async () => {
       const registry = new ProviderRegistry([
@@ -222,6 +240,17 @@ describe('ProviderRegistry', () => {
   });
 
   describe('findModel', () => {
+    it('should find a bare id that a provider lists under its own prefix', async () => {
+      const straico = stubProvider('straico', {
+        models: ['straico/anthropic/claude-3-haiku:beta'],
+      });
+      straico.hasModel = (id) => id === 'anthropic/claude-3-haiku:beta';
+      const registry = new ProviderRegistry([straico]);
+      await expect(registry.findModel('anthropic/claude-3-haiku:beta')).resolves.toMatchObject({
+        id: 'straico/anthropic/claude-3-haiku:beta',
+      });
+    });
+
     const registry = new ProviderRegistry([
       stubProvider('openai', { models: ['gpt-4o'], acceptsUnlistedModels: true }),
       stubProvider('ollama', { models: ['llama3.2', 'ollama/odd-name'] }),

@@ -53,33 +53,39 @@ export class ProviderRegistry implements OnApplicationBootstrap {
    */
   resolve(model: string): ResolvedRoute {
     const slash = model.indexOf('/');
-    if (slash > 0) {
-      const provider = this.providers.get(model.slice(0, slash));
-      if (provider?.isEnabled() && provider.hasModel(model)) {
-        return { provider, upstreamModel: model };
-      }
-      if (provider) {
-        if (!provider.isEnabled()) {
-          throw GatewayException.modelNotFound(model);
-        }
-        return { provider, upstreamModel: model.slice(slash + 1) };
-      }
+    const prefixed = slash > 0 ? this.providers.get(model.slice(0, slash)) : undefined;
+    if (prefixed?.isEnabled() && !prefixed.hasModel(model)) {
+      return { provider: prefixed, upstreamModel: model.slice(slash + 1) };
     }
+    // Ids like Straico's `openai/gpt-4o-mini` start with another provider's name: whoever
+    // lists the whole id serves it, even when that provider is disabled or absent.
     const lister = this.enabledProviders.find((provider) => provider.hasModel(model));
     if (lister) {
       return { provider: lister, upstreamModel: model };
     }
-    const fallback = this.enabledProviders.find((provider) => provider.acceptsUnlistedModels);
+    const fallback = prefixed
+      ? undefined
+      : this.enabledProviders.find((provider) => provider.acceptsUnlistedModels);
     if (fallback) {
       return { provider: fallback, upstreamModel: model };
     }
     if (this.enabledProviders.length === 0) {
       throw GatewayException.noProvider('No upstream provider is configured on this gateway.');
     }
+    this.refreshEmptyModelLists();
     const listed = this.enabledProviders.flatMap((provider) =>
       provider.cachedModels().map((m) => m.id),
     );
     throw GatewayException.modelNotFound(model, closestModels(model, listed));
+  }
+
+  /** A provider whose list failed to load at boot gets another try, without holding anyone up. */
+  private refreshEmptyModelLists(): void {
+    for (const provider of this.enabledProviders) {
+      if (provider.cachedModels().length === 0) {
+        provider.listModels().catch(() => undefined);
+      }
+    }
   }
 
   /** Every enabled provider's models, refreshed when stale; a failing provider is skipped. */
@@ -92,6 +98,7 @@ export class ProviderRegistry implements OnApplicationBootstrap {
     return lists.flat();
   }
 
+  /** A listed id, or one that routing would accept (`provider/<id>` or a bare listed id). */
   async findModel(id: string): Promise<ProviderModel | undefined> {
     const models = await this.listModels();
     const exact = models.find((model) => model.id === id);
@@ -99,11 +106,12 @@ export class ProviderRegistry implements OnApplicationBootstrap {
       return exact;
     }
     const slash = id.indexOf('/');
-    if (slash > 0 && this.providers.has(id.slice(0, slash))) {
+    const prefixed = slash > 0 ? this.providers.get(id.slice(0, slash)) : undefined;
+    if (prefixed?.isEnabled()) {
       const bare = id.slice(slash + 1);
-      const provider = this.providers.get(id.slice(0, slash))!;
-      return provider.cachedModels().find((model) => model.id === bare);
+      return prefixed.cachedModels().find((model) => model.id === bare);
     }
-    return undefined;
+    const lister = this.enabledProviders.find((provider) => provider.hasModel(id));
+    return lister?.cachedModels().find((model) => model.id === `${lister.id}/${id}`);
   }
 }

@@ -30,7 +30,7 @@ describe('fromStraicoError', () => {
     expect(error.body.code).toBe('model_not_found');
     expect(error.body.param).toBe('model');
     expect(error.retryable).toBe(false);
-    expect(error.body.message).toContain('`anthropic/claude-3.5-sonnet`');
+    expect(error.body.message).toContain('`straico/anthropic/claude-3.5-sonnet`');
     expect(error.body.message).toContain(
       'Did you mean: straico/anthropic/claude-3-5-sonnet, straico/anthropic/claude-3.7-sonnet',
     );

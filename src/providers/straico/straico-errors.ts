@@ -103,7 +103,10 @@ export function fromStraicoError(
 /** 404 naming the closest ids Straico lists, since ids are easy to guess wrong. */
 export function modelNotFound(model: string, knownModels: readonly string[]): ProviderException {
   const suggestions = closestModels(model, knownModels).map((id) => `${PROVIDER}/${id}`);
-  const { body } = GatewayException.modelNotFound(model, suggestions);
+  // Named as listed by GET /v1/models, which is how clients address Straico models.
+  const listedAs =
+    model.startsWith(`${PROVIDER}/`) || model.startsWith('auto') ? model : `${PROVIDER}/${model}`;
+  const { body } = GatewayException.modelNotFound(listedAs, suggestions);
   return new ProviderException(PROVIDER, 'upstream_error', HttpStatus.NOT_FOUND, body, false);
 }
 

@@ -145,7 +145,8 @@ export class StraicoProvider implements ChatProvider, OnApplicationShutdown {
   private prepare(request: ChatCompletionRequest): PreparedCall {
     const target = this.target(request.model);
     const shaping: AnswerShaping = {
-      tools: functionTools(request.tools),
+      // With tool_choice none no tool was offered, so no reply may be read as a call.
+      tools: request.tool_choice === 'none' ? [] : functionTools(request.tools),
       wantsJson: ['json_object', 'json_schema'].includes(
         (request.response_format as { type?: string } | undefined)?.type ?? '',
       ),
