@@ -232,13 +232,14 @@ describe('Straico through the gateway (chat, mapping, auto, attachments)', () =>
       expect(straico.chatRequests()[0].body.smart_llm_selector).toBe('balance');
     });
 
-    it('should answer 404 for an unknown pricing method without calling Straico', async () => {
+    it('should answer 400 for an unknown pricing method without calling Straico', async () => {
       const error = await failure(
         client.chat.completions.create({ model: 'auto:cheapest', messages: MESSAGES }),
       );
-      expect(error).toBeInstanceOf(OpenAI.NotFoundError);
-      expect(error).toMatchObject({ status: 404, code: 'model_not_found' });
-      expect((error as APIError).message).toContain('auto:budget');
+      // A policy the gateway does not know is a bad value, whichever selector decides.
+      expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(error).toMatchObject({ status: 400, code: 'invalid_value', param: 'model' });
+      expect((error as APIError).message).toContain('auto:balance');
       expect(straico.chatRequests()).toHaveLength(0);
     });
   });

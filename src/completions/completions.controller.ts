@@ -40,7 +40,9 @@ export class CompletionsController {
     @Res({ passthrough: true }) response: Response,
   ) {
     const responseHeaders: Record<string, string> = {};
+    const policyHeader = request.headers['x-gateway-policy'];
     const call = {
+      policyHeader: typeof policyHeader === 'string' ? policyHeader : undefined,
       request: { ...body, messages: body.messages as ChatMessage[] } as never,
       apiKey: request.apiKey!,
       context: {

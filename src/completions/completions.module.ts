@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 
 import { ProvidersModule } from '../providers/providers.module';
+import { RoutingModule } from '../routing/routing.module';
 import { CompletionsController } from './completions.controller';
 import { CompletionsService } from './completions.service';
 import { ModelsController } from './models.controller';
 
 @Module({
-  imports: [ProvidersModule],
+  imports: [ProvidersModule, RoutingModule],
   controllers: [CompletionsController, ModelsController],
   providers: [CompletionsService],
 })

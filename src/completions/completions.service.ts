@@ -3,46 +3,55 @@ import type { ConfigType } from '@nestjs/config';
 
 import { ApiKeyIdentity } from '../auth/api-key.types';
 import { GatewayException } from '../common/errors/gateway.exception';
-import { appConfig } from '../config/app.config';
+import { ProviderException } from '../common/errors/provider.exception';
 import { ProviderContext } from '../providers/chat-provider.interface';
 import {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
 } from '../providers/chat.types';
-import { ProviderRegistry, ResolvedRoute } from '../providers/provider-registry.service';
+import { withRetries } from '../providers/shared/retry';
+import { CircuitBreakers, isBrokenCircuit } from '../routing/circuit-breakers.service';
+import { RouteCandidate, RoutePlan, RoutePlanner } from '../routing/route-planner.service';
+import { routingConfig } from '../routing/routing.config';
 
 export interface CompletionCall {
   request: ChatCompletionRequest;
   apiKey: ApiKeyIdentity;
   context: ProviderContext;
+  /** The `x-gateway-policy` request header, for `auto`. */
+  policyHeader?: string;
 }
 
-const AUTO_MODEL = 'auto';
-/** `auto`, or `auto:<pricing method>` for Straico's selector. */
-const AUTO_MODELS = /^auto(:\w+)?$/;
+const SELECTED_MODEL_HEADER = 'x-gateway-selected-model';
+const FALLBACKS_HEADER = 'x-gateway-fallbacks';
 
 @Injectable()
 export class CompletionsService {
   constructor(
-    private readonly registry: ProviderRegistry,
-    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+    private readonly planner: RoutePlanner,
+    private readonly breakers: CircuitBreakers,
+    @Inject(routingConfig.KEY) private readonly routing: ConfigType<typeof routingConfig>,
   ) {}
 
   complete(call: CompletionCall): Promise<ChatCompletion> {
-    const { route, request } = this.route(call);
-    return route.provider.complete(request, call.context);
+    const plan = this.planner.plan(call.request, call.apiKey, call.policyHeader);
+    return this.serve(plan, call, (candidate, request) =>
+      candidate.provider.complete(request, call.context),
+    );
   }
 
   /**
-   * Starts the upstream stream and waits for its first chunk before returning, so that a
-   * refusal (bad model, upstream 4xx/5xx, timeout) is still answered as an HTTP error rather
-   * than as an error event inside a 200 stream.
+   * Starts the upstream stream and waits for its first chunk before returning: a failure until
+   * then is still an HTTP error, may be retried or fail over; after it, nothing is retried
+   * (bytes may have reached the client) and failures end the stream with an error event.
    */
   async stream(call: CompletionCall): Promise<AsyncIterable<ChatCompletionChunk>> {
-    const { route, request } = this.route(call);
-    const iterator = route.provider.stream(request, call.context)[Symbol.asyncIterator]();
-    const first = await iterator.next();
+    const plan = this.planner.plan(call.request, call.apiKey, call.policyHeader);
+    const { first, iterator } = await this.serve(plan, call, async (candidate, request) => {
+      const started = candidate.provider.stream(request, call.context)[Symbol.asyncIterator]();
+      return { first: await started.next(), iterator: started };
+    });
     return (async function* primed() {
       if (first.done) {
         return;
@@ -52,33 +61,61 @@ export class CompletionsService {
     })();
   }
 
-  /** The model a request asks for once defaults apply (`auto` stays `auto[:policy]`). */
+  /** The model a request asks for once defaults apply, for the request log. */
   resolveModel(request: ChatCompletionRequest): string {
-    return request.model || AUTO_MODEL;
+    return request.model || 'auto';
   }
 
-  private route(call: CompletionCall): { route: ResolvedRoute; request: ChatCompletionRequest } {
-    let model = this.resolveModel(call.request);
-    if (AUTO_MODELS.test(model)) {
-      const selector = this.registry.modelSelector();
-      if (selector) {
-        this.assertAllowed(call.apiKey, model);
-        return {
-          route: { provider: selector, upstreamModel: model },
-          request: { ...call.request, model },
-        };
+  /**
+   * Tries the plan's routes in order. Each route gets up to RETRY_ATTEMPTS more tries on
+   * retryable failures (unless its provider retries itself), every try counted by the route's
+   * circuit breaker; a route that still fails, or whose circuit is open, hands over to the next.
+   * Caller errors (4xx) end it at once.
+   */
+  private async serve<T>(
+    plan: RoutePlan,
+    call: CompletionCall,
+    run: (candidate: RouteCandidate, request: ChatCompletionRequest) => Promise<T>,
+  ): Promise<T> {
+    const failed: string[] = [];
+    let lastError: unknown;
+    for (const candidate of plan.candidates) {
+      if (!this.breakers.isAvailable(candidate.circuit)) {
+        failed.push(`${candidate.label} (circuit open)`);
+        continue;
       }
-      // Without a selecting provider, `auto` means the configured default model.
-      model = this.app.defaultModel;
+      const request = { ...call.request, model: candidate.upstreamModel };
+      const attempt = () => this.breakers.execute(candidate.circuit, () => run(candidate, request));
+      try {
+        const result = candidate.provider.retriesInternally
+          ? await attempt()
+          : await withRetries(attempt, this.routing.retry, call.context.signal);
+        Object.assign(call.context.responseHeaders, plan.headers, {
+          [SELECTED_MODEL_HEADER]: candidate.label,
+          ...(failed.length > 0 ? { [FALLBACKS_HEADER]: failed.join(', ') } : {}),
+        });
+        return result;
+      } catch (error) {
+        if (call.context.signal.aborted || !canFailOver(error)) {
+          throw error;
+        }
+        failed.push(`${candidate.label} (${failureLabel(error)})`);
+        lastError = error;
+      }
     }
-    this.assertAllowed(call.apiKey, model);
-    const route = this.registry.resolve(model);
-    return { route, request: { ...call.request, model: route.upstreamModel } };
+    if (lastError instanceof ProviderException) {
+      throw lastError;
+    }
+    throw GatewayException.noProvider(
+      `No route can serve this request right now: ${failed.join(', ') || 'no enabled provider'}.`,
+    );
   }
+}
 
-  private assertAllowed(apiKey: ApiKeyIdentity, model: string): void {
-    if (apiKey.allowedModels && !apiKey.allowedModels.has(model)) {
-      throw GatewayException.modelNotAllowed(model);
-    }
-  }
+function canFailOver(error: unknown): boolean {
+  return (error instanceof ProviderException && error.retryable) || isBrokenCircuit(error);
+}
+
+function failureLabel(error: unknown): string {
+  return error instanceof ProviderException ? String(error.getStatus()) : 'circuit open';
 }

@@ -1,11 +1,17 @@
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorFunction,
+} from '@nestjs/terminus';
 import type { Response } from 'express';
 
 import { Public } from '../auth/public.decorator';
 import { ProviderRegistry } from '../providers/provider-registry.service';
 import { ProviderHealthIndicator } from './provider-health.indicator';
+import { RoutingHealthIndicator } from './routing-health.indicator';
 
 @ApiTags('health')
 @Public()
@@ -15,6 +21,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly providerHealth: ProviderHealthIndicator,
     private readonly registry: ProviderRegistry,
+    private readonly routing: RoutingHealthIndicator,
   ) {}
 
   @Get('live')
@@ -29,10 +36,11 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: each configured dependency answers' })
   async ready(@Res({ passthrough: true }) response: Response): Promise<unknown> {
     const providers = this.registry.enabled();
-    const checks =
+    const checks: HealthIndicatorFunction[] =
       providers.length > 0
         ? providers.map((provider) => () => this.providerHealth.check(provider))
         : [() => this.providerHealth.noProvider()];
+    checks.push(() => this.routing.check());
     try {
       return await this.health.check(checks);
     } catch (error) {

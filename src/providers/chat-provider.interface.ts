@@ -34,6 +34,11 @@ export interface ChatProvider {
   readonly acceptsUnlistedModels: boolean;
   /** Whether the upstream can pick a model itself for `auto` requests (Straico's selector). */
   readonly selectsModels?: boolean;
+  /**
+   * The provider retries its own transient failures (Straico does, so that an emulated stream
+   * keeps its keep-alives going while it retries); routing then does not retry on top.
+   */
+  readonly retriesInternally?: boolean;
   /** Refreshes the model list from the upstream; used at boot, on TTL expiry and by /v1/models. */
   listModels(signal?: AbortSignal): Promise<readonly ProviderModel[]>;
   /** `request.model` is already the upstream's own model id. */

@@ -42,6 +42,10 @@ export class ProviderRegistry implements OnApplicationBootstrap {
     return this.enabledProviders;
   }
 
+  provider(id: string): ChatProvider | undefined {
+    return this.providers.get(id);
+  }
+
   /** The provider that picks models itself for `auto` requests, if one is configured. */
   modelSelector(): ChatProvider | undefined {
     return this.enabledProviders.find((provider) => provider.selectsModels === true);

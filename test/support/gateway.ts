@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 
 import { createGatewayApp } from '../../src/app.factory';
 import { createFakeOpenAiUpstream, FakeOpenAiUpstream } from '../fakes/fake-openai-upstream';
@@ -29,6 +30,9 @@ export async function startGateway(
     GATEWAY_API_KEYS: TEST_KEY,
     LOG_LEVEL: 'silent',
     THROTTLE_LIMIT: '10000',
+    // Most suites test one upstream answer at a time; retries and fallbacks have their own.
+    RETRY_ATTEMPTS: '0',
+    MODELS_FILE: join(__dirname, '..', 'fixtures', 'catalog-without-fallbacks.yaml'),
   });
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) {

@@ -55,6 +55,7 @@ export class StraicoProvider implements ChatProvider, OnApplicationShutdown {
   readonly id = 'straico';
   readonly acceptsUnlistedModels = false;
   readonly selectsModels = true;
+  readonly retriesInternally = true;
   private readonly dispatcher = new Agent({ keepAliveTimeout: 30_000 });
   private readonly http: AxiosInstance;
   private readonly models: ModelListCache;

@@ -1,0 +1,138 @@
+import { Injectable } from '@nestjs/common';
+
+import { ApiKeyIdentity } from '../auth/api-key.types';
+import { GatewayException } from '../common/errors/gateway.exception';
+import { DiscoveredModel } from '../model-selector/discovered-model';
+import { ModelCatalog } from '../model-selector/model-catalog';
+import { CatalogModel } from '../model-selector/model-catalog.types';
+import { ModelSelectorService } from '../model-selector/model-selector.service';
+import { toStraicoPricingMethod } from '../model-selector/selection-policy';
+import { ChatProvider } from '../providers/chat-provider.interface';
+import { ChatCompletionRequest, ProviderModel } from '../providers/chat.types';
+import { ProviderRegistry } from '../providers/provider-registry.service';
+import { CircuitBreakers } from './circuit-breakers.service';
+
+/** One way to serve a request: a provider, the id it knows the model by, and a circuit. */
+export interface RouteCandidate {
+  provider: ChatProvider;
+  upstreamModel: string;
+  /** The public model id, as clients and the answer's headers name it. */
+  label: string;
+  /** The circuit breaker's key: provider and upstream model. */
+  circuit: string;
+}
+
+export interface RoutePlan {
+  /** The first candidate, then its fallback chain, in order. */
+  candidates: RouteCandidate[];
+  /** Headers explaining the plan (selected model and why, for `auto`). */
+  headers: Record<string, string>;
+}
+
+/**
+ * Turns the request's `model` into an ordered list of routes: aliases resolved, `auto` decided
+ * (by Straico's selector or the gateway's), the key's allowed models enforced, and the catalog's
+ * fallback chain appended, skipping disabled providers.
+ */
+@Injectable()
+export class RoutePlanner {
+  private discoveredFrom?: readonly ProviderModel[];
+
+  constructor(
+    private readonly registry: ProviderRegistry,
+    private readonly selector: ModelSelectorService,
+    private readonly catalog: ModelCatalog,
+    private readonly breakers: CircuitBreakers,
+  ) {}
+
+  plan(request: ChatCompletionRequest, apiKey: ApiKeyIdentity, policyHeader?: string): RoutePlan {
+    this.joinDiscoveredModels();
+    const model = request.model;
+    if (this.selector.isAuto(model)) {
+      return this.planAuto(request, apiKey, policyHeader);
+    }
+    const entry = this.catalog.get(model);
+    this.assertAllowed(apiKey, model, entry);
+    const chain = entry ? this.chain(entry, apiKey) : [];
+    if (chain.length > 0) {
+      return { candidates: chain, headers: {} };
+    }
+    const route = this.registry.resolve(model);
+    return {
+      candidates: [this.candidate(route.provider, route.upstreamModel, model)],
+      headers: {},
+    };
+  }
+
+  private planAuto(
+    request: ChatCompletionRequest,
+    apiKey: ApiKeyIdentity,
+    policyHeader: string | undefined,
+  ): RoutePlan {
+    const straico = this.registry.modelSelector();
+    if (this.selector.selectorFor(straico !== undefined) === 'straico') {
+      // Without an explicit policy Straico's provider applies its own default (STRAICO_PRICING_METHOD).
+      const explicit = request.model?.startsWith('auto:') || policyHeader !== undefined;
+      const policy = this.selector.parsePolicy(request.model, policyHeader);
+      const upstream = explicit ? `auto:${toStraicoPricingMethod(policy)}` : 'auto';
+      if (apiKey.allowedModels && !apiKey.allowedModels.has(request.model ?? 'auto')) {
+        throw GatewayException.modelNotAllowed(request.model ?? 'auto');
+      }
+      return { candidates: [this.candidate(straico!, upstream, upstream)], headers: {} };
+    }
+    const selection = this.selector.select(request, {
+      policyHeader,
+      allowed: apiKey.allowedModels,
+      isHealthy: (id) => this.isServable(id),
+    });
+    return { candidates: this.chain(selection.model, apiKey), headers: selection.headers };
+  }
+
+  /** A catalog model and its fallbacks, minus disabled providers and models the key may not use. */
+  private chain(model: CatalogModel, apiKey: ApiKeyIdentity): RouteCandidate[] {
+    const allowed = apiKey.allowedModels && this.catalog.allowedIds(apiKey.allowedModels);
+    return [model, ...this.catalog.fallbackChain(model.id)].flatMap((entry) => {
+      const provider = this.registry.provider(entry.provider);
+      if (!provider?.isEnabled() || (allowed && !allowed.has(entry.id))) {
+        return [];
+      }
+      return [this.candidate(provider, entry.upstreamId, entry.id)];
+    });
+  }
+
+  private candidate(provider: ChatProvider, upstreamModel: string, label: string): RouteCandidate {
+    return { provider, upstreamModel, label, circuit: `${provider.id}/${upstreamModel}` };
+  }
+
+  /** For `auto`: the model's provider is enabled and its circuit would take a request. */
+  private isServable(id: string): boolean {
+    const entry = this.catalog.get(id);
+    const provider = entry && this.registry.provider(entry.provider);
+    return (
+      provider !== undefined &&
+      provider.isEnabled() &&
+      this.breakers.isAvailable(`${provider.id}/${entry!.upstreamId}`)
+    );
+  }
+
+  private assertAllowed(apiKey: ApiKeyIdentity, model: string, entry: CatalogModel | undefined) {
+    const allowed = apiKey.allowedModels;
+    if (!allowed || allowed.has(model)) {
+      return;
+    }
+    if (entry && this.catalog.allowedIds(allowed).has(entry.id)) {
+      return;
+    }
+    throw GatewayException.modelNotAllowed(model);
+  }
+
+  /** Models a provider discovers at run time (Straico's list) join the catalog as they change. */
+  private joinDiscoveredModels(): void {
+    const straico = this.registry.modelSelector();
+    const listed = straico?.cachedModels();
+    if (listed && listed.length > 0 && listed !== this.discoveredFrom) {
+      this.catalog.addDiscovered(listed);
+      this.discoveredFrom = listed;
+    }
+  }
+}
