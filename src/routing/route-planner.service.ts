@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 
 import { ApiKeyIdentity } from '../auth/api-key.types';
 import { GatewayException } from '../common/errors/gateway.exception';
-import { DiscoveredModel } from '../model-selector/discovered-model';
 import { ModelCatalog } from '../model-selector/model-catalog';
 import { CatalogModel } from '../model-selector/model-catalog.types';
 import { ModelSelectorService } from '../model-selector/model-selector.service';
