@@ -56,3 +56,39 @@ describe('an upstream that is not listening', () => {
     expect(body.error.message).not.toMatch(/at \w+ \(|node:internal/);
   });
 });
+
+describe('per-provider timeouts (OpenAI-compatible)', () => {
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    gateway = await startGateway({
+      UPSTREAM_TIMEOUT_MS: '60000',
+      OPENAI_FIRST_BYTE_TIMEOUT_MS: '400',
+      OPENAI_IDLE_TIMEOUT_MS: '2000',
+      OPENAI_TOTAL_TIMEOUT_MS: '1500',
+    });
+  });
+  afterAll(() => gateway.close());
+  beforeEach(() => gateway.upstream.reset());
+
+  it('should apply the first-byte timeout instead of UPSTREAM_TIMEOUT_MS', async () => {
+    gateway.upstream.enqueue({ delayMs: 2500 });
+    const started = Date.now();
+    const response = await postChat(gateway, chatBody());
+    expect(response.status).toBe(504);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('should cut a stream that keeps moving but outlives the total timeout', async () => {
+    gateway.upstream.enqueue({
+      chunks: Array.from({ length: 30 }, (_, i) => `w${i} `),
+      chunkDelayMs: 100,
+    });
+    const started = Date.now();
+    const frames = await readSse(await postChat(gateway, chatBody({ stream: true })));
+    const last = JSON.parse(frames[frames.length - 1]);
+    expect(last.error).toMatchObject({ code: 'upstream_timeout' });
+    expect(last.error.message).toContain('1500 ms');
+    expect(Date.now() - started).toBeLessThan(2900);
+  });
+});

@@ -10,6 +10,10 @@ class OpenAiEnv {
   OPENAI_BASE_URL?: string;
   @IsOptional() @IsInt() @Min(1) OPENAI_MAX_CONNECTIONS?: number;
   @IsOptional() @IsInt() @Min(1000) MODELS_CACHE_TTL_MS?: number;
+  @IsOptional() @IsInt() @Min(1) OPENAI_CONNECT_TIMEOUT_MS?: number;
+  @IsOptional() @IsInt() @Min(1) OPENAI_FIRST_BYTE_TIMEOUT_MS?: number;
+  @IsOptional() @IsInt() @Min(1) OPENAI_IDLE_TIMEOUT_MS?: number;
+  @IsOptional() @IsInt() @Min(0) OPENAI_TOTAL_TIMEOUT_MS?: number;
 }
 
 export const openAiConfig = registerAs('openai', () => {
@@ -23,6 +27,13 @@ export const openAiConfig = registerAs('openai', () => {
     enabled: apiKey !== undefined || explicitBaseUrl !== undefined,
     maxConnections: env.OPENAI_MAX_CONNECTIONS ?? 128,
     modelsCacheTtlMs: env.MODELS_CACHE_TTL_MS ?? 300_000,
+    /** Undefined first-byte and idle timeouts fall back to UPSTREAM_TIMEOUT_MS; total 0 = none. */
+    timeouts: {
+      connectMs: env.OPENAI_CONNECT_TIMEOUT_MS ?? 10_000,
+      firstByteMs: env.OPENAI_FIRST_BYTE_TIMEOUT_MS,
+      idleMs: env.OPENAI_IDLE_TIMEOUT_MS,
+      totalMs: env.OPENAI_TOTAL_TIMEOUT_MS ?? 0,
+    },
   };
 });
 

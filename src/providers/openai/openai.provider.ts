@@ -37,6 +37,7 @@ export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
   private readonly http: AxiosInstance;
   private readonly models: ModelListCache;
   private readonly timeoutMs: number;
+  private readonly timeouts: { firstByteMs: number; idleMs: number; totalMs: number };
   private readonly chatEndpoint: URL;
   private readonly upstreamHeaders: Record<string, string>;
 
@@ -45,7 +46,16 @@ export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
     @Inject(appConfig.KEY) app: ConfigType<typeof appConfig>,
   ) {
     this.timeoutMs = app.upstreamTimeoutMs;
-    this.dispatcher = new Agent({ connections: config.maxConnections, keepAliveTimeout: 30_000 });
+    this.timeouts = {
+      firstByteMs: config.timeouts.firstByteMs ?? app.upstreamTimeoutMs,
+      idleMs: config.timeouts.idleMs ?? app.upstreamTimeoutMs,
+      totalMs: config.timeouts.totalMs,
+    };
+    this.dispatcher = new Agent({
+      connections: config.maxConnections,
+      keepAliveTimeout: 30_000,
+      connect: { timeout: config.timeouts.connectMs },
+    });
     this.chatEndpoint = new URL(`${config.baseUrl}/chat/completions`);
     this.upstreamHeaders = {
       'content-type': 'application/json',
@@ -89,7 +99,7 @@ export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
     try {
       text = await response.body.text();
     } catch (error) {
-      throw fromTransportError(this.id, error, this.timeoutMs);
+      throw this.transportError(error, context);
     }
     if (response.statusCode >= 400) {
       throw fromUpstreamError(this.id, response.statusCode, text, response.headers);
@@ -119,7 +129,7 @@ export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
       }
       throw ProviderException.badResponse(this.id, 'the stream ended before [DONE]');
     } catch (error) {
-      throw fromTransportError(this.id, error, this.timeoutMs);
+      throw this.transportError(error, context);
     } finally {
       body.destroy();
     }
@@ -142,6 +152,11 @@ export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
     request: ChatCompletionRequest,
     context: ProviderContext,
   ): Promise<Dispatcher.ResponseData> {
+    const { firstByteMs, idleMs, totalMs } = this.timeouts;
+    const signal =
+      totalMs > 0
+        ? AbortSignal.any([context.signal, AbortSignal.timeout(totalMs)])
+        : context.signal;
     try {
       return await this.dispatcher.request({
         origin: this.chatEndpoint.origin,
@@ -149,13 +164,27 @@ export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
         method: 'POST',
         headers: { ...this.upstreamHeaders, 'x-request-id': context.requestId },
         body: JSON.stringify(request),
-        signal: context.signal,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
+        signal,
+        headersTimeout: firstByteMs,
+        bodyTimeout: idleMs,
       });
     } catch (error) {
-      throw fromTransportError(this.id, error, this.timeoutMs);
+      throw this.transportError(error, context);
     }
+  }
+
+  /** Which limit an upstream failure hit: the total deadline, or the first-byte/idle ones. */
+  private transportError(error: unknown, context: ProviderContext): Error {
+    const { firstByteMs, idleMs, totalMs } = this.timeouts;
+    if (totalMs > 0 && !context.signal.aborted && isTimeout(error)) {
+      return ProviderException.timeout(this.id, totalMs);
+    }
+    const code = (error as { code?: string })?.code;
+    return fromTransportError(
+      this.id,
+      error,
+      code === 'UND_ERR_BODY_TIMEOUT' ? idleMs : firstByteMs,
+    );
   }
 
   private parseChunk(data: string): ChatCompletionChunk {
@@ -193,4 +222,11 @@ export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
       throw ProviderException.badResponse(this.id, 'the model list was not JSON');
     }
   }
+}
+
+/** AbortSignal.timeout() aborts with a TimeoutError; undici passes that reason on. */
+function isTimeout(error: unknown): boolean {
+  const name = (error as Error)?.name;
+  const causeName = ((error as { cause?: Error })?.cause as Error | undefined)?.name;
+  return name === 'TimeoutError' || causeName === 'TimeoutError';
 }
