@@ -103,12 +103,17 @@ export class CompletionsService {
         lastError = error;
       }
     }
-    if (lastError instanceof ProviderException) {
-      throw lastError;
+    const error =
+      lastError instanceof ProviderException
+        ? lastError
+        : GatewayException.noProvider(
+            `No route can serve this request right now: ${failed.join(', ') || 'no enabled provider'}.`,
+          );
+    // The client learns which routes were tried, on failure as on success.
+    if (failed.length > 0) {
+      error.headers[FALLBACKS_HEADER] = failed.join(', ');
     }
-    throw GatewayException.noProvider(
-      `No route can serve this request right now: ${failed.join(', ') || 'no enabled provider'}.`,
-    );
+    throw error;
   }
 }
 

@@ -85,7 +85,8 @@ export class CircuitBreakers {
           breaker: new SamplingBreaker({
             threshold: failureRate,
             duration: windowMs,
-            minimumRps: minCalls / (windowMs / 1000),
+            // Half a call below the minimum: the breaker's float rounding would otherwise ask for one more.
+            minimumRps: (minCalls - 0.5) / (windowMs / 1000),
           }),
         },
       );

@@ -8,7 +8,8 @@ class RoutingEnv {
   @IsOptional() @IsInt() @Min(1) RETRY_BASE_MS?: number;
   @IsOptional() @IsInt() @Min(1) RETRY_MAX_DELAY_MS?: number;
   @IsOptional() @IsInt() @Min(0) RETRY_MAX_AFTER_MS?: number;
-  @IsOptional() @IsNumber() @Min(0.01) @Max(1) CIRCUIT_FAILURE_RATE?: number;
+  // The breaker's sampling needs a rate below 1: "every call failed" is 0.99 and up.
+  @IsOptional() @IsNumber() @Min(0.01) @Max(0.99) CIRCUIT_FAILURE_RATE?: number;
   @IsOptional() @IsInt() @Min(1) CIRCUIT_MIN_CALLS?: number;
   @IsOptional() @IsInt() @Min(1000) CIRCUIT_WINDOW_MS?: number;
   @IsOptional() @IsInt() @Min(100) CIRCUIT_HALF_OPEN_AFTER_MS?: number;

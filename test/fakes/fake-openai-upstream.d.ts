@@ -18,6 +18,8 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: any;
+  /** The request body's `model`, when it has one. */
+  model?: string;
   aborted: boolean;
 }
 
@@ -25,6 +27,8 @@ export interface FakeOpenAiUpstream {
   server: Server;
   requests: RecordedRequest[];
   enqueue(...replies: ScriptedReply[]): void;
+  /** Replies for requests naming this upstream model, taken before the shared queue. */
+  enqueueFor(model: string, ...replies: ScriptedReply[]): void;
   reset(): void;
   chatRequests(): RecordedRequest[];
   readonly url: string;

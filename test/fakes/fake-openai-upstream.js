@@ -5,8 +5,9 @@
  * in place of api.openai.com, so it is plain CommonJS that runs under node and jest alike.
  *
  * Behaviour, in order of precedence:
- *  1. scripted replies queued with `enqueue()` (tests): status/body, delays, streams that
- *     fail before or after the first byte, dropped connections;
+ *  1. scripted replies queued for the requested model with `enqueueFor()`, then those queued
+ *     for any model with `enqueue()` (tests): status/body, delays, streams that fail before or
+ *     after the first byte, dropped connections;
  *  2. otherwise a well-formed answer: JSON, or SSE chunks when `stream: true`, with the
  *     usage chunk when `stream_options.include_usage` is set.
  */
@@ -33,10 +34,12 @@ function createFakeOpenAiUpstream(options = {}) {
   const models = options.models ?? DEFAULT_MODELS;
   const record = options.record ?? true;
   const answer = options.answer ?? 'Hello! How can I help you today?';
-  /** @type {Array<{method:string,path:string,headers:object,body:any,aborted:boolean}>} */
+  /** @type {Array<{method:string,path:string,headers:object,body:any,model:string|undefined,aborted:boolean}>} */
   const requests = [];
   /** @type {ScriptedReply[]} */
   const queue = [];
+  /** @type {Map<string, ScriptedReply[]>} replies for one model, taken before `queue` */
+  const queues = new Map();
   let counter = 0;
 
   const server = http.createServer((req, res) => {
@@ -50,7 +53,8 @@ function createFakeOpenAiUpstream(options = {}) {
       } catch {
         body = raw;
       }
-      const entry = { method: req.method, path: req.url, headers: req.headers, body, aborted: false };
+      const model = body !== null && typeof body === 'object' && typeof body.model === 'string' ? body.model : undefined;
+      const entry = { method: req.method, path: req.url, headers: req.headers, body, model, aborted: false };
       if (record) {
         requests.push(entry);
       }
@@ -86,7 +90,7 @@ function createFakeOpenAiUpstream(options = {}) {
     if (req.headers['authorization'] === undefined) {
       return sendJson(res, 401, errorBody("You didn't provide an API key.", 'invalid_api_key'));
     }
-    const scripted = queue.shift() ?? {};
+    const scripted = queues.get(body?.model)?.shift() ?? queue.shift() ?? {};
     if (scripted.hang) {
       return;
     }
@@ -189,9 +193,16 @@ function createFakeOpenAiUpstream(options = {}) {
     enqueue(...replies) {
       queue.push(...replies);
     },
+    /** Queue scripted replies for requests naming this (upstream) model; they come first. */
+    enqueueFor(model, ...replies) {
+      const own = queues.get(model) ?? [];
+      own.push(...replies);
+      queues.set(model, own);
+    },
     reset() {
       requests.length = 0;
       queue.length = 0;
+      queues.clear();
     },
     /** Chat requests only, newest last. */
     chatRequests() {
