@@ -227,6 +227,6 @@ export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
 /** AbortSignal.timeout() aborts with a TimeoutError; undici passes that reason on. */
 function isTimeout(error: unknown): boolean {
   const name = (error as Error)?.name;
-  const causeName = ((error as { cause?: Error })?.cause)?.name;
+  const causeName = (error as { cause?: Error })?.cause?.name;
   return name === 'TimeoutError' || causeName === 'TimeoutError';
 }
