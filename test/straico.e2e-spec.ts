@@ -247,7 +247,7 @@ describe('Straico through the gateway (chat, mapping, auto, attachments)', () =>
   describe('attachments', () => {
     const attachments = {
       file_urls: ['https://prompt-rack.s3.amazonaws.com/api/1_words.csv'],
-      youtube_urls: ['https://www.youtube.com/watch?v=XXXXXXXXXXX'],
+      youtube_urls: ['https://www.youtube.com/watch?v=a1B2c3D4e5F'],
     };
 
     it('should send file_urls and youtube_urls to /v1/prompt/completion for one model', async () => {

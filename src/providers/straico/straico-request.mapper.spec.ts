@@ -518,7 +518,7 @@ describe('toStraicoPromptV1Request', () => {
 
   const attachments = {
     file_urls: ['https://prompt-rack.s3.amazonaws.com/api/1721329178731_space_words.csv'],
-    youtube_urls: ['https://www.youtube.com/watch?v=XXXXXXXXXXX'],
+    youtube_urls: ['https://www.youtube.com/watch?v=a1B2c3D4e5F'],
   };
 
   it('should send models with the one model id and the single user text as message', () => {
@@ -622,7 +622,7 @@ describe('toStraicoPromptV1Request', () => {
 describe('hasAttachments', () => {
   it.each([
     ['file_urls', { file_urls: ['https://prompt-rack.s3.amazonaws.com/api/1_a.pdf'] }, true],
-    ['youtube_urls', { youtube_urls: ['https://www.youtube.com/watch?v=XXXXXXXXXXX'] }, true],
+    ['youtube_urls', { youtube_urls: ['https://www.youtube.com/watch?v=a1B2c3D4e5F'] }, true],
     ['images', { images: ['https://example.com/a.png'] }, true],
     ['empty lists', { file_urls: [], youtube_urls: [], images: [] }, false],
     ['no extension fields', {}, false],
