@@ -140,6 +140,7 @@ describe('Straico streams (emulated) through the gateway', () => {
     expect(reason).not.toMatch(/[\r\n]/);
     expect(reason!.length).toBeLessThanOrEqual(300);
     expect(answer.trailers['x-straico-coins']).toMatch(/^\d+(\.\d+)?$/);
+    expect(answer.trailers['x-gateway-selected-model']).toBe('straico/meta-llama/llama-4-maverick');
     // Learnt only at the end, so not sent as headers.
     expect(answer.headers['x-gateway-selection-reason']).toBeUndefined();
     expect(straico.chatRequests()[0].body).toEqual({

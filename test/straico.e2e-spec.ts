@@ -217,6 +217,7 @@ describe('Straico through the gateway (chat, mapping, auto, attachments)', () =>
         expect(reason).not.toMatch(/[\r\n]/);
         expect(reason!.length).toBeLessThanOrEqual(300);
         expect(response.headers.get('x-straico-coins')).toMatch(/^\d+(\.\d+)?$/);
+        expect(response.headers.get('x-gateway-selected-model')).toBe(`straico/${PICKED[method]}`);
       },
     );
 

@@ -90,8 +90,10 @@ export class CompletionsService {
         const result = candidate.provider.retriesInternally
           ? await attempt()
           : await withRetries(attempt, this.routing.retry, call.context.signal);
-        Object.assign(call.context.responseHeaders, plan.headers, {
-          [SELECTED_MODEL_HEADER]: candidate.label,
+        const headers = call.context.responseHeaders;
+        Object.assign(headers, plan.headers, {
+          // A provider that chose the model itself (Straico's selector) has named it already.
+          [SELECTED_MODEL_HEADER]: headers[SELECTED_MODEL_HEADER] ?? candidate.label,
           ...(failed.length > 0 ? { [FALLBACKS_HEADER]: failed.join(', ') } : {}),
         });
         return result;

@@ -45,9 +45,9 @@ export async function* withTrailers<T>(
   response: Response,
   headers: Record<string, string>,
 ): AsyncGenerator<T> {
-  const sentAsHeaders = new Set(Object.keys(headers));
+  const sentAsHeaders = { ...headers };
   yield* chunks;
-  const late = Object.entries(headers).filter(([name]) => !sentAsHeaders.has(name));
+  const late = Object.entries(headers).filter(([name, value]) => sentAsHeaders[name] !== value);
   if (late.length > 0) {
     response.addTrailers(Object.fromEntries(late));
   }

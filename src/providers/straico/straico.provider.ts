@@ -213,6 +213,8 @@ export class StraicoProvider implements ChatProvider, OnApplicationShutdown {
     }
     if (answer.selectionReason) {
       context.responseHeaders['x-gateway-selection-reason'] = headerText(answer.selectionReason);
+      // Straico's selector chose: name the model it used, as GET /v1/models lists it.
+      context.responseHeaders['x-gateway-selected-model'] = `${this.id}/${answer.completion.model}`;
     }
     return answer;
   }
