@@ -1,0 +1,275 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { MemoryRepository } from './memory.repository';
+import { InvalidCursorError } from './memory.types';
+import { MIGRATIONS, runMigrations } from './migrations';
+import { createPgClient, createPgliteClient, PGLITE_IN_MEMORY, SqlClient } from './sql-client';
+
+// Jest runs CommonJS in a vm without dynamic import(), which PGlite's emscripten glue uses
+// (import('node:module')), so the tests load PGlite through Node's own require, taken from
+// getBuiltinModule because Jest replaces the createRequire it hands out. The gateway runs as
+// plain Node and needs none of this.
+jest.mock('@electric-sql/pglite', () =>
+  process.getBuiltinModule('node:module').createRequire(__filename)('@electric-sql/pglite'),
+);
+
+const POSTGRES_URL =
+  process.env.MEMORY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+interface Backend {
+  name: string;
+  open(): Promise<SqlClient>;
+  cleanup(): Promise<void>;
+}
+
+const pglite: Backend = {
+  name: 'PGlite (memory://)',
+  open: () => createPgliteClient(PGLITE_IN_MEMORY),
+  cleanup: () => Promise.resolve(),
+};
+
+/** A schema of its own per run, dropped afterwards, so runs never see each other's rows. */
+function postgres(): Backend {
+  const schema = `memory_test_${randomBytes(6).toString('hex')}`;
+  const admin = createPgClient(POSTGRES_URL, { max: 1, connectionTimeoutMillis: 5000 });
+  return {
+    name: `Postgres (${POSTGRES_URL})`,
+    open: async () => {
+      try {
+        await admin.exec(`CREATE SCHEMA ${schema}`);
+      } catch (error) {
+        // CI has Postgres: failing (not skipping) keeps this suite from silently not running.
+        throw new Error(
+          `Postgres not reachable at ${POSTGRES_URL} (${(error as Error).message}); start it ` +
+            'with `docker run -d -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust ' +
+            '-e POSTGRES_DB=test postgres:16` or set MEMORY_TEST_DATABASE_URL',
+        );
+      }
+      return createPgClient(POSTGRES_URL, { options: `-c search_path=${schema}` });
+    },
+    cleanup: async () => {
+      await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+      await admin.close();
+    },
+  };
+}
+
+describe.each([pglite, postgres()])('MemoryRepository on $name', (backend) => {
+  let sql: SqlClient | undefined;
+  let repo: MemoryRepository;
+  let applied: string[];
+  let tenants = 0;
+  // Each test writes under tenants of its own, so tests share one database without clashing.
+  const tenant = () => `tenant-${++tenants}`;
+
+  beforeAll(async () => {
+    sql = await backend.open();
+    applied = await runMigrations(sql);
+    repo = new MemoryRepository(sql);
+  });
+
+  afterAll(async () => {
+    await sql?.close();
+    await backend.cleanup();
+  });
+
+  it('should apply the migrations once, and nothing on a second run', async () => {
+    expect(applied).toEqual(MIGRATIONS.map((migration) => migration.id));
+    expect(await runMigrations(sql!)).toEqual([]);
+    const { rows } = await sql!.query<{ id: string }>('SELECT id FROM schema_migrations');
+    expect(rows.map((row) => row.id)).toEqual(applied);
+  });
+
+  it('should store a batch and skip exact duplicates, in the batch and across calls', async () => {
+    const t = tenant();
+    const first = await repo.add(t, 'ns', [
+      { content: 'likes tea' },
+      { content: 'likes coffee', role: 'assistant' },
+      { content: 'likes tea' },
+    ]);
+    expect(first.inserted).toHaveLength(2);
+    expect(first.skipped).toBe(1);
+    expect(first.items.map((item) => item.duplicate)).toEqual([false, false, true]);
+    expect(first.items[2].id).toBe(first.items[0].id);
+
+    const again = await repo.add(t, 'ns', [
+      { content: 'likes tea' },
+      { content: 'likes tea', role: 'assistant' },
+    ]);
+    expect(again.skipped).toBe(1);
+    expect(again.items[0]).toEqual({ id: first.items[0].id, duplicate: true });
+    expect(again.items[1].duplicate).toBe(false);
+    expect((await repo.list(t, 'ns')).items).toHaveLength(3);
+  });
+
+  it('should store nothing from a batch when one item fails', async () => {
+    const t = tenant();
+    // Postgres text cannot hold NUL, so the second row makes the INSERT fail.
+    await expect(
+      repo.add(t, 'ns', [{ content: 'fine' }, { content: 'bad\u0000byte' }]),
+    ).rejects.toThrow();
+    expect(await repo.namespaces(t)).toEqual([]);
+  });
+
+  it('should keep tenants apart under the same namespace name', async () => {
+    const [a, b] = [tenant(), tenant()];
+    const { inserted } = await repo.add(a, 'shared', [{ content: 'secret of a about running' }]);
+    await repo.add(b, 'shared', [{ content: 'secret of a about running' }]);
+    const id = inserted[0];
+
+    expect(await repo.get(b, 'shared', id)).toBeNull();
+    expect(await repo.delete(b, 'shared', id)).toBe(false);
+    expect((await repo.list(b, 'shared')).items.map((m) => m.id)).not.toContain(id);
+    expect((await repo.search(b, 'shared', 'running')).map((m) => m.id)).not.toContain(id);
+    expect(await repo.deleteNamespace(b, 'shared')).toBe(1);
+    expect(await repo.namespaces(b)).toEqual([]);
+
+    expect((await repo.get(a, 'shared', id))?.content).toBe('secret of a about running');
+    expect(await repo.namespaces(a)).toMatchObject([{ namespace: 'shared', count: 1 }]);
+  });
+
+  it('should list newest first, by cursor or by offset', async () => {
+    const t = tenant();
+    const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 12, minute));
+    await repo.add(t, 'ns', [
+      { content: 'm1', createdAt: at(1) },
+      { content: 'm3', createdAt: at(3) },
+      { content: 'm2', createdAt: at(2) },
+    ]);
+    // Written together without a date: same millisecond, so insertion order decides.
+    await repo.add(t, 'ns', [{ content: 'n1' }, { content: 'n2' }]);
+    const expected = ['n2', 'n1', 'm3', 'm2', 'm1'];
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await repo.list(t, 'ns', { limit: 2, cursor });
+      seen.push(...page.items.map((m) => m.content));
+      cursor = page.nextCursor ?? undefined;
+      pages += 1;
+    } while (cursor !== undefined);
+    expect(seen).toEqual(expected);
+    expect(pages).toBe(3);
+
+    const byOffset = await repo.list(t, 'ns', { limit: 2, offset: 2 });
+    expect(byOffset.items.map((m) => m.content)).toEqual(['m3', 'm2']);
+    expect((await repo.list(t, 'ns', { limit: 5 })).nextCursor).toBeNull();
+  });
+
+  it('should refuse a cursor it did not make', async () => {
+    await expect(repo.list(tenant(), 'ns', { cursor: 'not-a-cursor' })).rejects.toThrow(
+      InvalidCursorError,
+    );
+  });
+
+  it('should search with stemming, best match first, with scores in [0, 1)', async () => {
+    const t = tenant();
+    await repo.add(t, 'ns', [
+      { content: 'I run in the park' },
+      { content: 'The cat sleeps all day' },
+      { content: 'Runs and runners: she runs a marathon after a run' },
+    ]);
+    const found = await repo.search(t, 'ns', 'running');
+    expect(found.map((m) => m.content)).toEqual([
+      'Runs and runners: she runs a marathon after a run',
+      'I run in the park',
+    ]);
+    expect(found[0].score).toBeGreaterThan(found[1].score);
+    for (const { score } of found) {
+      expect(score).toBeGreaterThan(0);
+      expect(score).toBeLessThan(1);
+    }
+    expect(await repo.search(t, 'ns', 'running', { minScore: found[1].score + 1e-6 })).toEqual([
+      found[0],
+    ]);
+    expect(await repo.search(t, 'ns', 'running', { limit: 1 })).toHaveLength(1);
+    expect(await repo.search(t, 'ns', 'running -marathon')).toHaveLength(1);
+    expect(await repo.search(t, 'ns', 'dogs')).toEqual([]);
+    expect(await repo.search(t, 'ns', '  ')).toEqual([]);
+    // Only stop words: an empty tsquery, which matches nothing rather than failing.
+    expect(await repo.search(t, 'ns', 'the and')).toEqual([]);
+  });
+
+  it('should get and delete one memory, with everything that was stored', async () => {
+    const t = tenant();
+    const { inserted } = await repo.add(t, 'ns', [
+      { content: 'hello', role: 'assistant', model: 'gpt-4o-mini', requestId: 'req-1' },
+    ]);
+    const id = inserted[0];
+    expect(await repo.get(t, 'ns', id)).toEqual({
+      id,
+      namespace: 'ns',
+      role: 'assistant',
+      content: 'hello',
+      model: 'gpt-4o-mini',
+      requestId: 'req-1',
+      metadata: {},
+      createdAt: expect.any(Date),
+    });
+    expect(await repo.get(t, 'other', id)).toBeNull();
+    expect(await repo.get(t, 'ns', 'not-a-uuid')).toBeNull();
+    expect(await repo.delete(t, 'ns', 'not-a-uuid')).toBe(false);
+    expect(await repo.delete(t, 'ns', id)).toBe(true);
+    expect(await repo.delete(t, 'ns', id)).toBe(false);
+    expect(await repo.get(t, 'ns', id)).toBeNull();
+  });
+
+  it('should delete a whole namespace and count namespaces', async () => {
+    const t = tenant();
+    await repo.add(t, 'a', [{ content: '1' }, { content: '2' }, { content: '3' }]);
+    await repo.add(t, 'b', [{ content: '1', createdAt: new Date('2024-05-06T07:08:09.123Z') }]);
+    expect(await repo.namespaces(t)).toEqual([
+      { namespace: 'a', count: 3, lastCreatedAt: expect.any(Date) },
+      { namespace: 'b', count: 1, lastCreatedAt: new Date('2024-05-06T07:08:09.123Z') },
+    ]);
+    expect(await repo.deleteNamespace(t, 'a')).toBe(3);
+    expect(await repo.deleteNamespace(t, 'a')).toBe(0);
+    expect(await repo.namespaces(t)).toMatchObject([{ namespace: 'b', count: 1 }]);
+  });
+
+  it('should round-trip metadata and a given created_at exactly', async () => {
+    const t = tenant();
+    const metadata = { source: 'import', tags: ['a', 'b'], n: 1.5, nested: { ok: true, no: null } };
+    const createdAt = new Date('2023-02-03T04:05:06.789Z');
+    const { inserted } = await repo.add(t, 'ns', [
+      { content: 'with metadata ✓', metadata, createdAt },
+    ]);
+    const stored = await repo.get(t, 'ns', inserted[0]);
+    expect(stored?.metadata).toEqual(metadata);
+    expect(stored?.createdAt).toEqual(createdAt);
+    expect(stored?.content).toBe('with metadata ✓');
+  });
+});
+
+describe('PGlite persisted in a directory', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'memory-pglite-'));
+  });
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('should keep memories and the migration state across a restart', async () => {
+    const dataDir = join(dir, 'pglite');
+    const first = await createPgliteClient(dataDir);
+    expect(await runMigrations(first)).toEqual(['0001_memories']);
+    const { inserted } = await new MemoryRepository(first).add('t', 'ns', [{ content: 'kept' }]);
+    await first.close();
+
+    const second = await createPgliteClient(dataDir);
+    try {
+      expect(await runMigrations(second)).toEqual([]);
+      const stored = await new MemoryRepository(second).get('t', 'ns', inserted[0]);
+      expect(stored?.content).toBe('kept');
+    } finally {
+      await second.close();
+    }
+  });
+});

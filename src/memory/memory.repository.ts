@@ -1,0 +1,275 @@
+import { createHash } from 'node:crypto';
+
+import {
+  AddResult,
+  InvalidCursorError,
+  ListOptions,
+  MemoryPage,
+  MemoryRecord,
+  NamespaceSummary,
+  NewMemory,
+  ScoredMemory,
+  SearchOptions,
+} from './memory.types';
+import { SqlClient } from './sql-client';
+
+const COLUMNS = 'id, seq, namespace, role, content, model, request_id, metadata, created_at';
+const DEFAULT_ROLE = 'user';
+const DEFAULT_PAGE = 20;
+const MAX_PAGE = 500;
+// 8 parameters per row keeps a chunk far below Postgres' 65535-parameter limit.
+const INSERT_CHUNK = 1000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface MemoryRow {
+  id: string;
+  seq: string | number;
+  namespace: string;
+  role: string;
+  content: string;
+  model: string | null;
+  request_id: string | null;
+  metadata: Record<string, unknown>;
+  created_at: Date;
+}
+
+/**
+ * Memories in Postgres (PGlite or a server, same SQL). Every statement filters by tenant, the
+ * caller's API key: namespaces are per tenant, so one key never reads or erases another's rows
+ * even under the same namespace name.
+ */
+export class MemoryRepository {
+  constructor(private readonly sql: SqlClient) {}
+
+  /** Exact duplicates (same content and role in the namespace) are skipped, not stored twice. */
+  async add(tenant: string, namespace: string, items: NewMemory[]): Promise<AddResult> {
+    const keyed = items.map((item) => ({
+      ...item,
+      role: item.role ?? DEFAULT_ROLE,
+      hash: contentHash(item.content),
+    }));
+    const ids = new Map<string, string>();
+    const inserted: string[] = [];
+    // One transaction: a batch is stored whole or not at all.
+    await this.sql.transaction(async (tx) => {
+      for (let start = 0; start < keyed.length; start += INSERT_CHUNK) {
+        const chunk = keyed.slice(start, start + INSERT_CHUNK);
+        const params: unknown[] = [tenant, namespace];
+        const values = chunk.map((item) => {
+          // An ISO string, not a Date: drivers serialise Dates differently (pg: local time).
+          const at =
+            item.createdAt === undefined
+              ? 'DEFAULT'
+              : `${param(params, item.createdAt.toISOString())}::timestamptz`;
+          return `($1, $2, ${[
+            param(params, item.role),
+            param(params, item.content),
+            param(params, item.hash),
+            param(params, item.model ?? null),
+            param(params, item.requestId ?? null),
+          ].join(', ')}, ${param(params, JSON.stringify(item.metadata ?? {}))}::jsonb, ${at})`;
+        });
+        const { rows } = await tx.query<{ id: string; content_hash: string; role: string }>(
+          `INSERT INTO memories
+             (tenant, namespace, role, content, content_hash, model, request_id, metadata, created_at)
+           VALUES ${values.join(', ')}
+           ON CONFLICT (tenant, namespace, content_hash, role) DO NOTHING
+           RETURNING id, content_hash, role`,
+          params,
+        );
+        for (const row of rows) {
+          ids.set(dedupeKey(row.content_hash, row.role), row.id);
+          inserted.push(row.id);
+        }
+      }
+      // Duplicates: look up the ids of the rows already stored.
+      const missing = [
+        ...new Set(
+          keyed.filter((item) => !ids.has(dedupeKey(item.hash, item.role))).map((i) => i.hash),
+        ),
+      ];
+      if (missing.length > 0) {
+        const { rows } = await tx.query<{ id: string; content_hash: string; role: string }>(
+          `SELECT id, content_hash, role FROM memories
+           WHERE tenant = $1 AND namespace = $2 AND content_hash = ANY($3::text[])`,
+          [tenant, namespace, missing],
+        );
+        for (const row of rows) {
+          ids.set(dedupeKey(row.content_hash, row.role), row.id);
+        }
+      }
+    });
+    const fresh = new Set(inserted);
+    const reported = new Set<string>();
+    const results = keyed.map((item) => {
+      const id = ids.get(dedupeKey(item.hash, item.role)) ?? null;
+      // The first item carrying a new id is the one that wrote it; repeats in the batch are not.
+      const duplicate = id === null || !fresh.has(id) || reported.has(id);
+      if (id !== null) {
+        reported.add(id);
+      }
+      return { id, duplicate };
+    });
+    return { inserted, skipped: items.length - inserted.length, items: results };
+  }
+
+  /** Newest first. Keyset pagination: pages stay stable while memories are being added. */
+  async list(tenant: string, namespace: string, options: ListOptions = {}): Promise<MemoryPage> {
+    const limit = pageSize(options.limit, DEFAULT_PAGE);
+    const params: unknown[] = [tenant, namespace];
+    let where = 'tenant = $1 AND namespace = $2';
+    let offset = '';
+    if (options.cursor !== undefined) {
+      const [createdAt, seq] = decodeCursor(options.cursor);
+      where += ` AND (created_at, seq) < (${param(params, createdAt)}::timestamptz, ${param(params, seq)}::bigint)`;
+    } else if (options.offset !== undefined && options.offset > 0) {
+      offset = ` OFFSET ${param(params, Math.floor(options.offset))}`;
+    }
+    // One extra row tells whether there is a next page.
+    const { rows } = await this.sql.query<MemoryRow>(
+      `SELECT ${COLUMNS} FROM memories WHERE ${where}
+       ORDER BY created_at DESC, seq DESC LIMIT ${param(params, limit + 1)}${offset}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toRecord),
+      nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last) : null,
+    };
+  }
+
+  /**
+   * Full-text search with English stemming ("running" finds "run"), best match first. The query
+   * uses web-search syntax: words, "quoted phrases", or, -excluded.
+   */
+  async search(
+    tenant: string,
+    namespace: string,
+    query: string,
+    options: SearchOptions = {},
+  ): Promise<ScoredMemory[]> {
+    if (query.trim() === '') {
+      return [];
+    }
+    // Normalisation 32 maps the rank to rank/(rank+1), so scores and minScore live in [0, 1).
+    const { rows } = await this.sql.query<MemoryRow & { score: number }>(
+      `SELECT ${COLUMNS}, ts_rank_cd(search, q, 32) AS score
+       FROM memories, websearch_to_tsquery('english', $3) AS q
+       WHERE tenant = $1 AND namespace = $2 AND search @@ q AND ts_rank_cd(search, q, 32) >= $4
+       ORDER BY score DESC, created_at DESC, seq DESC
+       LIMIT $5`,
+      [tenant, namespace, query, options.minScore ?? 0, pageSize(options.limit, 10)],
+    );
+    return rows.map((row) => ({ ...toRecord(row), score: Number(row.score) }));
+  }
+
+  async get(tenant: string, namespace: string, id: string): Promise<MemoryRecord | null> {
+    if (!UUID.test(id)) {
+      return null;
+    }
+    const { rows } = await this.sql.query<MemoryRow>(
+      `SELECT ${COLUMNS} FROM memories WHERE tenant = $1 AND namespace = $2 AND id = $3`,
+      [tenant, namespace, id],
+    );
+    return rows.length === 0 ? null : toRecord(rows[0]);
+  }
+
+  /** False when there was no such memory (for this tenant and namespace). */
+  async delete(tenant: string, namespace: string, id: string): Promise<boolean> {
+    if (!UUID.test(id)) {
+      return false;
+    }
+    const { rows } = await this.sql.query<{ id: string }>(
+      'DELETE FROM memories WHERE tenant = $1 AND namespace = $2 AND id = $3 RETURNING id',
+      [tenant, namespace, id],
+    );
+    return rows.length > 0;
+  }
+
+  /** Returns how many memories were deleted. */
+  async deleteNamespace(tenant: string, namespace: string): Promise<number> {
+    const { rows } = await this.sql.query<{ count: number }>(
+      `WITH gone AS (DELETE FROM memories WHERE tenant = $1 AND namespace = $2 RETURNING 1)
+       SELECT count(*)::int AS count FROM gone`,
+      [tenant, namespace],
+    );
+    return rows[0].count;
+  }
+
+  /** The tenant's namespaces, by name, with their memory counts. */
+  async namespaces(tenant: string): Promise<NamespaceSummary[]> {
+    const { rows } = await this.sql.query<{
+      namespace: string;
+      count: number;
+      last_created_at: Date;
+    }>(
+      `SELECT namespace, count(*)::int AS count, max(created_at) AS last_created_at
+       FROM memories WHERE tenant = $1 GROUP BY namespace ORDER BY namespace`,
+      [tenant],
+    );
+    return rows.map((row) => ({
+      namespace: row.namespace,
+      count: row.count,
+      lastCreatedAt: new Date(row.last_created_at),
+    }));
+  }
+}
+
+export function contentHash(content: string): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** Appends a parameter and returns its placeholder. */
+function param(params: unknown[], value: unknown): string {
+  params.push(value);
+  return `$${params.length}`;
+}
+
+function dedupeKey(hash: string, role: string): string {
+  return `${hash}\u0000${role}`;
+}
+
+function pageSize(limit: number | undefined, fallback: number): number {
+  return Math.min(Math.max(Math.floor(limit ?? fallback), 1), MAX_PAGE);
+}
+
+function toRecord(row: MemoryRow): MemoryRecord {
+  return {
+    id: row.id,
+    namespace: row.namespace,
+    role: row.role,
+    content: row.content,
+    model: row.model,
+    requestId: row.request_id,
+    metadata: row.metadata,
+    // A fresh Date whatever the driver handed back (a Date of another realm under Jest).
+    createdAt: new Date(row.created_at),
+  };
+}
+
+// pg returns bigint as a string and PGlite as a number; the cursor carries it as a string.
+function encodeCursor(row: MemoryRow): string {
+  return Buffer.from(JSON.stringify([row.created_at.toISOString(), String(row.seq)])).toString(
+    'base64url',
+  );
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      !Number.isNaN(Date.parse(value[0])) &&
+      typeof value[1] === 'string' &&
+      /^\d{1,18}$/.test(value[1])
+    ) {
+      return [value[0], value[1]];
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError();
+}

@@ -1,0 +1,69 @@
+import { SqlClient } from './sql-client';
+
+export interface Migration {
+  /** Never renamed or edited once released: the id is what marks it applied. */
+  id: string;
+  sql: string;
+}
+
+/** Applied in this order; add new ones at the end. Plain SQL that both Postgres and PGlite run. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: '0001_memories',
+    // gen_random_uuid() is core since Postgres 13, so no pgcrypto (PGlite lacks most extensions).
+    // created_at is kept to the millisecond so it round-trips exactly through a JS Date, which
+    // the list cursor relies on; seq orders rows written in the same millisecond (a batch) in
+    // insertion order, where a random uuid would not. The unique key is the dedupe.
+    sql: `
+      CREATE TABLE memories (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        seq bigint GENERATED ALWAYS AS IDENTITY,
+        tenant text NOT NULL,
+        namespace text NOT NULL,
+        role text NOT NULL,
+        content text NOT NULL,
+        content_hash text NOT NULL,
+        model text NULL,
+        request_id text NULL,
+        metadata jsonb NOT NULL DEFAULT '{}',
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
+        search tsvector GENERATED ALWAYS AS (to_tsvector('english', content)) STORED,
+        CONSTRAINT memories_dedupe UNIQUE (tenant, namespace, content_hash, role)
+      );
+      CREATE INDEX memories_search ON memories USING gin (search);
+      CREATE INDEX memories_recent ON memories (tenant, namespace, created_at DESC, seq DESC);
+    `,
+  },
+];
+
+/**
+ * Applies the pending migrations in one transaction, so a failure leaves the schema as it was.
+ * The advisory lock makes replicas booting together wait for each other instead of racing.
+ * Returns the ids applied now (empty when the schema is current).
+ */
+export async function runMigrations(
+  client: SqlClient,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<string[]> {
+  return client.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('llm-gateway:memory-migrations'))`);
+    await tx.exec(`
+      CREATE TABLE IF NOT EXISTS schema_migrations (
+        id text PRIMARY KEY,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )
+    `);
+    const { rows } = await tx.query<{ id: string }>('SELECT id FROM schema_migrations');
+    const done = new Set(rows.map((row) => row.id));
+    const applied: string[] = [];
+    for (const migration of migrations) {
+      if (done.has(migration.id)) {
+        continue;
+      }
+      await tx.exec(migration.sql);
+      await tx.query('INSERT INTO schema_migrations (id) VALUES ($1)', [migration.id]);
+      applied.push(migration.id);
+    }
+    return applied;
+  });
+}
