@@ -194,6 +194,8 @@ describe('ProviderRegistry', () => {
       const empty = stubProvider('straico');
       const registry = new ProviderRegistry([empty]);
       expect(() => registry.resolve('anthropic/claude-3-haiku:beta')).toThrow();
+      expect(() => registry.resolve('anthropic/claude-3-haiku:beta')).toThrow();
+      // A second miss right after does not fetch again.
       expect(empty.listModelsCalls).toBe(1);
     });
 

@@ -6,6 +6,8 @@ import { ProviderModel } from './chat.types';
 import { CHAT_PROVIDERS } from './providers.constants';
 import { closestModels } from './shared/model-suggestions';
 
+const EMPTY_LIST_RETRY_MS = 10_000;
+
 export interface ResolvedRoute {
   provider: ChatProvider;
   /** The id the upstream knows the model by (routing prefix removed). */
@@ -18,6 +20,7 @@ export class ProviderRegistry implements OnApplicationBootstrap {
   private readonly enabledProviders: ChatProvider[];
 
   private readonly logger = new Logger(ProviderRegistry.name);
+  private readonly emptyListRetriedAt = new Map<string, number>();
 
   constructor(@Inject(CHAT_PROVIDERS) all: ChatProvider[]) {
     for (const provider of all) {
@@ -83,10 +86,15 @@ export class ProviderRegistry implements OnApplicationBootstrap {
     throw GatewayException.modelNotFound(model, closestModels(model, listed));
   }
 
-  /** A provider whose list failed to load at boot gets another try, without holding anyone up. */
-  private refreshEmptyModelLists(): void {
+  /**
+   * A provider whose list failed to load at boot gets another try, without holding anyone up,
+   * at most every EMPTY_LIST_RETRY_MS: misses must not turn into a stream of list calls.
+   */
+  private refreshEmptyModelLists(now = Date.now()): void {
     for (const provider of this.enabledProviders) {
-      if (provider.cachedModels().length === 0) {
+      const last = this.emptyListRetriedAt.get(provider.id) ?? 0;
+      if (provider.cachedModels().length === 0 && now - last >= EMPTY_LIST_RETRY_MS) {
+        this.emptyListRetriedAt.set(provider.id, now);
         provider.listModels().catch(() => undefined);
       }
     }

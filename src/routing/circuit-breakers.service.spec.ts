@@ -54,4 +54,15 @@ describe('CircuitBreakers', () => {
     expect(circuits.isAvailable('openai/m')).toBe(false);
     expect(circuits.isAvailable('openai/m', Date.now() + 1_000)).toBe(true);
   });
+
+  it('should forget closed circuits beyond a thousand routes but keep open ones', async () => {
+    const circuits = breakers(2, 10_000);
+    await circuits.execute('openai/flaky', upstreamDown).catch(() => undefined);
+    await circuits.execute('openai/flaky', upstreamDown).catch(() => undefined);
+    for (let index = 0; index < 1_200; index++) {
+      await circuits.execute(`openai/model-${index}`, () => Promise.resolve(index));
+    }
+    expect(circuits.knownRoutes).toBeLessThanOrEqual(1_000);
+    expect(circuits.notClosed()).toEqual({ 'openai/flaky': 'open' });
+  });
 });

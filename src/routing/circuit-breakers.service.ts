@@ -74,6 +74,17 @@ export class CircuitBreakers {
     return this.circuits.size;
   }
 
+  private evictClosedBeyondLimit(): void {
+    for (const [route, circuit] of this.circuits) {
+      if (this.circuits.size <= MAX_CIRCUITS) {
+        return;
+      }
+      if (circuit.policy.state === CircuitState.Closed) {
+        this.circuits.delete(route);
+      }
+    }
+  }
+
   private circuit(route: string): Circuit {
     let circuit = this.circuits.get(route);
     if (!circuit) {
@@ -98,11 +109,15 @@ export class CircuitBreakers {
         this.logger.warn({ route, state: toStatus(state) }, 'Circuit state changed');
       });
       this.circuits.set(route, created);
+      this.evictClosedBeyondLimit();
       circuit = created;
     }
     return circuit;
   }
 }
+
+/** Clients choose model names, so the set of routes is open-ended; closed circuits are cheap to forget. */
+const MAX_CIRCUITS = 1_000;
 
 export function isBrokenCircuit(error: unknown): boolean {
   return error instanceof BrokenCircuitError;
