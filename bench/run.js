@@ -7,6 +7,8 @@
  * Env:
  *   BENCH_DURATION   measured seconds per row (default 10)
  *   BENCH_WARMUP     unmeasured warm-up seconds before each row (default 2; 0 = none)
+ *   BENCH_PRIME      unmeasured seconds at the highest concurrency before a target's first row
+ *                    (default 5), so every server is measured with its JIT warm, as in production
  *   BENCH_TARGETS    comma list of upstream,floor,gateway (default all three)
  *   BENCH_STREAM=1   add a stream:true row set
  *   BENCH_GATEWAY_CMD  command to start in place of `node dist/main.js` (split on spaces; it gets
@@ -28,6 +30,7 @@ const GATEWAY = path.join(ROOT, 'dist/main.js');
 const JSON_OUT = process.argv.includes('--json');
 const DURATION = positiveNumber('BENCH_DURATION', 10);
 const WARMUP = positiveNumber('BENCH_WARMUP', 2, true);
+const PRIME = positiveNumber('BENCH_PRIME', 5, true);
 const STREAM = process.env.BENCH_STREAM === '1';
 const GATEWAY_CMD = process.env.BENCH_GATEWAY_CMD?.trim() || undefined;
 const CONCURRENCIES = [1, 32];
@@ -468,6 +471,13 @@ async function main() {
         const msg = `${scenario.name}/${target.name}: pre-flight request failed: ${preflightError}`;
         problems.push(msg);
         say(`bench: WARNING ${msg}`);
+      }
+      if (PRIME > 0) {
+        const connections = Math.max(...CONCURRENCIES);
+        await cannon(
+          { url: target.url, headers: target.headers, body: scenario.body, connections, duration: PRIME },
+          false,
+        );
       }
       for (const c of CONCURRENCIES) {
         if (target.entry.exited) throw new Error(describeDeath(target.entry));
