@@ -71,6 +71,12 @@ describe('the gateway process (dist/main.js)', () => {
       method: 'POST',
       headers: { authorization: 'Bearer sk-wrong-secret-key' },
     });
+    const auto = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(auto.status).toBe(200);
     await sleep(200);
     const lines = gateway
       .stdout()
@@ -88,6 +94,10 @@ describe('the gateway process (dist/main.js)', () => {
       responseTime: expect.any(Number),
     });
     expect(lines.some((line) => line.res?.statusCode === 401)).toBe(true);
+    // An auto request is logged under the model that served it.
+    const autoLine = lines.find((line) => line.reqId === auto.headers.get('x-request-id'));
+    expect(autoLine.model).toBe(auto.headers.get('x-gateway-selected-model'));
+    expect(autoLine.model).not.toBe('auto');
     const everything = gateway.stdout() + gateway.stderr();
     expect(everything).not.toContain(KEY);
     expect(everything).not.toContain('sk-wrong-secret-key');

@@ -55,10 +55,13 @@ export class CompletionsController {
     if (body.stream !== true) {
       const completion = await this.completions.complete(call);
       response.set(responseHeaders);
+      request.gatewayModel = responseHeaders['x-gateway-selected-model'] ?? request.gatewayModel;
       return completion;
     }
     const chunks = await this.completions.stream(call);
     response.set(responseHeaders);
+    // The log names the model that served, once routing (auto, fallbacks) has decided it.
+    request.gatewayModel = responseHeaders['x-gateway-selected-model'] ?? request.gatewayModel;
     response.setHeader('cache-control', 'no-cache');
     response.setHeader('x-accel-buffering', 'no');
     return new StreamableFile(
