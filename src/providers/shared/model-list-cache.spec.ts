@@ -1,3 +1,4 @@
+import { deferred } from '../../common/testing/deferred';
 import { ProviderModel } from '../chat.types';
 import { ModelListCache } from './model-list-cache';
 
@@ -5,22 +6,6 @@ const TTL_MS = 60_000;
 
 function models(...ids: string[]): ProviderModel[] {
   return ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' }));
-}
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (error: Error) => void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }
 
 describe('ModelListCache', () => {

@@ -18,12 +18,7 @@ export function fromUpstreamError(
   rawBody: string,
   headers: Record<string, unknown> = {},
 ): ProviderException {
-  const forwarded: Record<string, string> = {};
-  for (const name of FORWARDED_HEADERS) {
-    if (typeof headers[name] === 'string') {
-      forwarded[name] = headers[name];
-    }
-  }
+  const forwarded = retryHeaders(headers);
   if (status === 401 || status === 403) {
     return new ProviderException(
       providerId,
@@ -47,6 +42,17 @@ export function fromUpstreamError(
     RETRYABLE_STATUSES.has(status),
     forwarded,
   );
+}
+
+/** The upstream's own wait hints, passed on so clients (and our retries) can honour them. */
+export function retryHeaders(headers: Record<string, unknown>): Record<string, string> {
+  const forwarded: Record<string, string> = {};
+  for (const name of FORWARDED_HEADERS) {
+    if (typeof headers[name] === 'string') {
+      forwarded[name] = headers[name];
+    }
+  }
+  return forwarded;
 }
 
 export function parseErrorBody(rawBody: string, status: number): OpenAiErrorBody {

@@ -3,10 +3,9 @@ import { HttpStatus } from '@nestjs/common';
 import { GatewayException } from '../../common/errors/gateway.exception';
 import { ProviderException } from '../../common/errors/provider.exception';
 import { closestModels } from '../shared/model-suggestions';
-import { fromUpstreamError } from '../shared/upstream-errors';
+import { fromUpstreamError, retryHeaders } from '../shared/upstream-errors';
 
 const PROVIDER = 'straico';
-const FORWARDED_HEADERS = ['retry-after', 'retry-after-ms'];
 
 /**
  * A Straico error answer in OpenAI's terms. Straico's `error` is a string or an object with a
@@ -22,7 +21,7 @@ export function fromStraicoError(
     return fromUpstreamError(PROVIDER, status, rawBody, headers);
   }
   const message = straicoErrorMessage(rawBody) ?? `Straico answered with HTTP ${status}.`;
-  const forwarded = forwardedHeaders(headers);
+  const forwarded = retryHeaders(headers);
   const notFound = /model not found:?\s*(.*)$/i.exec(message);
   if (notFound) {
     return modelNotFound(notFound[1].trim() || 'requested', knownModels);
@@ -128,16 +127,6 @@ export function straicoErrorMessage(rawBody: string): string | null {
     // not JSON
   }
   return null;
-}
-
-function forwardedHeaders(headers: Record<string, unknown>): Record<string, string> {
-  const forwarded: Record<string, string> = {};
-  for (const name of FORWARDED_HEADERS) {
-    if (typeof headers[name] === 'string') {
-      forwarded[name] = headers[name];
-    }
-  }
-  return forwarded;
 }
 
 function oneLine(text: string): string {

@@ -1,3 +1,4 @@
+import { deferred } from '../../common/testing/deferred';
 import { ProviderException } from '../../common/errors/provider.exception';
 import { ChatCompletion, ChatCompletionChunk } from '../chat.types';
 import { v2ChatReply, v2SmartSelectorResponse } from './__fixtures__/straico-responses';
@@ -6,22 +7,6 @@ import { emulateStream, EmulationOptions, splitContent } from './straico-stream'
 
 // §1 / §9: Straico cannot stream; the stream is emulated around its single answer, with
 // keep-alive chunks while it works (RKP's heartbeat technique).
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (error: Error) => void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
