@@ -3,6 +3,7 @@ const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
   testEnvironment: 'node',
+  moduleNameMapper: { '^@electric-sql/pglite$': '<rootDir>/test/support/pglite-native.js' },
 };
 
 module.exports = {

@@ -8,14 +8,6 @@ import { InvalidCursorError } from './memory.types';
 import { MIGRATIONS, runMigrations } from './migrations';
 import { createPgClient, createPgliteClient, PGLITE_IN_MEMORY, SqlClient } from './sql-client';
 
-// Jest runs CommonJS in a vm without dynamic import(), which PGlite's emscripten glue uses
-// (import('node:module')), so the tests load PGlite through Node's own require, taken from
-// getBuiltinModule because Jest replaces the createRequire it hands out. The gateway runs as
-// plain Node and needs none of this.
-jest.mock('@electric-sql/pglite', () =>
-  process.getBuiltinModule('node:module').createRequire(__filename)('@electric-sql/pglite'),
-);
-
 const POSTGRES_URL =
   process.env.MEMORY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

@@ -33,6 +33,9 @@ export async function startGateway(
     // Most suites test one upstream answer at a time; retries and fallbacks have their own.
     RETRY_ATTEMPTS: '0',
     MODELS_FILE: join(__dirname, '..', 'fixtures', 'catalog-without-fallbacks.yaml'),
+    // Opening the memory store (PGlite) costs seconds and hundreds of MB: only memory suites do.
+    MEMORY_ENABLED: 'false',
+    DATA_DIR: 'memory://',
   });
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) {
