@@ -10,6 +10,7 @@ import { CompletionsModule } from './completions/completions.module';
 import { appConfig } from './config/app.config';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { MemoryModule } from './memory/memory.module';
 import { ApiKeyThrottlerGuard } from './throttling/api-key-throttler.guard';
 import { ThrottlingModule } from './throttling/throttling.module';
 
@@ -20,6 +21,7 @@ import { ThrottlingModule } from './throttling/throttling.module';
     AuthModule,
     ThrottlingModule,
     CompletionsModule,
+    MemoryModule,
     HealthModule,
   ],
   // Order matters: guards run as listed, so auth decides before a request spends any budget.

@@ -15,6 +15,8 @@ import {
 } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
 
+import { NAMESPACE_PATTERN, NAMESPACE_RULE } from '../memory/namespace';
+
 const RESERVED_IDS = new Set(['anonymous']);
 
 class KeyRateLimit {
@@ -30,6 +32,13 @@ export class KeyFileEntry {
   sha256?: string;
   @IsOptional() @IsArray() @ArrayNotEmpty() @IsString({ each: true }) models?: string[];
   @IsOptional() @IsObject() @ValidateNested() @Type(() => KeyRateLimit) rateLimit?: KeyRateLimit;
+  /** The memory namespace used when a request names none. */
+  @IsOptional() @Matches(NAMESPACE_PATTERN, { message: NAMESPACE_RULE }) namespace?: string;
+  /** Memory namespaces shared by every key granted them (one store, not one per key). */
+  @IsOptional()
+  @IsArray()
+  @Matches(NAMESPACE_PATTERN, { each: true, message: NAMESPACE_RULE })
+  sharedNamespaces?: string[];
 }
 
 class KeysFile {

@@ -3,12 +3,14 @@ import { Module } from '@nestjs/common';
 import { ProvidersModule } from '../providers/providers.module';
 import { RoutingModule } from '../routing/routing.module';
 import { CompletionsController } from './completions.controller';
+import { CompletionResponder } from './completion-responder';
 import { CompletionsService } from './completions.service';
 import { ModelsController } from './models.controller';
 
 @Module({
   imports: [ProvidersModule, RoutingModule],
   controllers: [CompletionsController, ModelsController],
-  providers: [CompletionsService],
+  providers: [CompletionsService, CompletionResponder],
+  exports: [CompletionResponder],
 })
 export class CompletionsModule {}

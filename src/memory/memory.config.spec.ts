@@ -2,7 +2,17 @@ import 'reflect-metadata';
 
 import { memoryConfig } from './memory.config';
 
-const VARIABLES = ['DATABASE_URL', 'DATA_DIR', 'MEMORY_MAX_TOKENS'];
+const VARIABLES = [
+  'DATABASE_URL',
+  'DATA_DIR',
+  'MEMORY_ENABLED',
+  'MEMORY_MAX_TOKENS',
+  'MEMORY_MIN_SCORE',
+  'MEMORY_RETRIEVAL_TIMEOUT_MS',
+  'MEMORY_WRITE_RETRY_MS',
+  'MEMORY_WRITE_QUEUE_MAX',
+  'MEMORY_EMBEDDINGS_MODEL',
+];
 
 function load(env: Record<string, string>) {
   const saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));
@@ -22,12 +32,41 @@ function load(env: Record<string, string>) {
 }
 
 describe('memoryConfig', () => {
-  it('should default to embedded Postgres under ./data and 1000 tokens', () => {
-    expect(load({})).toEqual({ databaseUrl: undefined, dataDir: './data', maxTokens: 1000 });
+  it('should default to memory on, embedded Postgres under ./data and 1000 tokens', () => {
+    expect(load({})).toEqual({
+      enabled: true,
+      databaseUrl: undefined,
+      dataDir: './data',
+      maxTokens: 1000,
+      minScore: 0.05,
+      retrievalTimeoutMs: 1000,
+      writeRetryMs: 300_000,
+      writeQueueMax: 10_000,
+      embeddingsModel: undefined,
+    });
+  });
+
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['true', true],
+    ['', true],
+  ])('should read MEMORY_ENABLED=%s as %s', (value, enabled) => {
+    expect(load({ MEMORY_ENABLED: value }).enabled).toBe(enabled);
+  });
+
+  it.each([
+    ['MEMORY_ENABLED', 'maybe'],
+    ['MEMORY_MIN_SCORE', '1.5'],
+    ['MEMORY_RETRIEVAL_TIMEOUT_MS', '0'],
+    ['MEMORY_WRITE_RETRY_MS', '-1'],
+    ['MEMORY_WRITE_QUEUE_MAX', '0'],
+  ])('should refuse %s=%s, naming it', (name, value) => {
+    expect(() => load({ [name]: value })).toThrow(`Invalid configuration: ${name}="${value}"`);
   });
 
   it('should treat empty values as unset', () => {
-    expect(load({ DATABASE_URL: ' ', DATA_DIR: '' })).toEqual({
+    expect(load({ DATABASE_URL: ' ', DATA_DIR: '' })).toMatchObject({
       databaseUrl: undefined,
       dataDir: './data',
       maxTokens: 1000,
@@ -39,7 +78,7 @@ describe('memoryConfig', () => {
     (url) => {
       expect(
         load({ DATABASE_URL: url, DATA_DIR: '/var/lib/gw', MEMORY_MAX_TOKENS: '500' }),
-      ).toEqual({ databaseUrl: url, dataDir: '/var/lib/gw', maxTokens: 500 });
+      ).toMatchObject({ databaseUrl: url, dataDir: '/var/lib/gw', maxTokens: 500 });
     },
   );
 

@@ -1,22 +1,45 @@
 import { registerAs } from '@nestjs/config';
-import { IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
 
-import { envString, InvalidConfigError, validateEnv } from '../config/validate-env';
+import {
+  envFlag,
+  envString,
+  FLAG_VALUES,
+  InvalidConfigError,
+  validateEnv,
+} from '../config/validate-env';
 
 class MemoryEnv {
+  @IsOptional() @IsIn(FLAG_VALUES) MEMORY_ENABLED?: string;
   // DATABASE_URL is checked by hand below: the generic message would echo its password.
   @IsOptional() @IsString() DATA_DIR?: string;
   @IsOptional() @IsInt() @Min(1) MEMORY_MAX_TOKENS?: number;
+  @IsOptional() @IsNumber() @Min(0) @Max(1) MEMORY_MIN_SCORE?: number;
+  @IsOptional() @IsInt() @Min(1) MEMORY_RETRIEVAL_TIMEOUT_MS?: number;
+  @IsOptional() @IsInt() @Min(0) MEMORY_WRITE_RETRY_MS?: number;
+  @IsOptional() @IsInt() @Min(1) MEMORY_WRITE_QUEUE_MAX?: number;
+  @IsOptional() @IsString() MEMORY_EMBEDDINGS_MODEL?: string;
 }
 
 export const memoryConfig = registerAs('memory', () => {
   const env = validateEnv(MemoryEnv);
   return {
+    enabled:
+      env.MEMORY_ENABLED === undefined || env.MEMORY_ENABLED === '' || envFlag(env.MEMORY_ENABLED),
     /** Undefined: embedded Postgres (PGlite) persisted under `dataDir`. */
     databaseUrl: parseDatabaseUrl(envString(process.env.DATABASE_URL)),
     dataDir: envString(env.DATA_DIR) ?? './data',
     /** Budget for the memories injected into one request. */
     maxTokens: env.MEMORY_MAX_TOKENS ?? 1000,
+    /** Relevance threshold, in the search score's [0, 1) scale. */
+    minScore: env.MEMORY_MIN_SCORE ?? 0.05,
+    /** Longest a completion waits for retrieval before going on without memory. */
+    retrievalTimeoutMs: env.MEMORY_RETRIEVAL_TIMEOUT_MS ?? 1000,
+    /** How long completed turns are retried while the store is down before being given up. */
+    writeRetryMs: env.MEMORY_WRITE_RETRY_MS ?? 300_000,
+    /** Turns held for writing at most; beyond it the oldest are given up (and logged). */
+    writeQueueMax: env.MEMORY_WRITE_QUEUE_MAX ?? 10_000,
+    embeddingsModel: envString(env.MEMORY_EMBEDDINGS_MODEL),
   };
 });
 

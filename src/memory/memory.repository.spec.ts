@@ -179,7 +179,11 @@ describe.each([pglite, postgres()])('MemoryRepository on $name', (backend) => {
       found[0],
     ]);
     expect(await repo.search(t, 'ns', 'running', { limit: 1 })).toHaveLength(1);
-    expect(await repo.search(t, 'ns', 'running -marathon')).toHaveLength(1);
+    // Any word of a question is enough to match; operators in the text are just words.
+    expect(
+      (await repo.search(t, 'ns', 'Where do cats like sleeping?')).map((m) => m.content),
+    ).toEqual(['The cat sleeps all day']);
+    expect(await repo.search(t, 'ns', "run & ! | ( 'park:*")).toHaveLength(2);
     expect(await repo.search(t, 'ns', 'dogs')).toEqual([]);
     expect(await repo.search(t, 'ns', '  ')).toEqual([]);
     // Only stop words: an empty tsquery, which matches nothing rather than failing.

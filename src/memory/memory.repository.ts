@@ -19,6 +19,8 @@ const DEFAULT_PAGE = 20;
 const MAX_PAGE = 500;
 // 8 parameters per row keeps a chunk far below Postgres' 65535-parameter limit.
 const INSERT_CHUNK = 1000;
+// Longer queries only add rare words and cost; the latest turns carry the intent.
+const MAX_QUERY_CHARS = 4000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface MemoryRow {
@@ -140,8 +142,10 @@ export class MemoryRepository {
   }
 
   /**
-   * Full-text search with English stemming ("running" finds "run"), best match first. The query
-   * uses web-search syntax: words, "quoted phrases", or, -excluded.
+   * Relevance search: full text with English stemming ("dogs" finds "dog"), where a memory
+   * matches if it shares any word of the query (stop words aside), ranked by how much of the
+   * query it covers and how closely; best match first. Any-word rather than all-words because
+   * the query is usually a question, whose wording rarely all appears in the turn that answers.
    */
   async search(
     tenant: string,
@@ -152,14 +156,26 @@ export class MemoryRepository {
     if (query.trim() === '') {
       return [];
     }
-    // Normalisation 32 maps the rank to rank/(rank+1), so scores and minScore live in [0, 1).
+    // The query's own lexemes (stemmed, stop words dropped), quoted and OR-ed: quoting keeps
+    // characters of the text from being read as tsquery operators. Normalisation 32 maps the
+    // rank to rank/(rank+1), so scores and minScore live in [0, 1).
     const { rows } = await this.sql.query<MemoryRow & { score: number }>(
-      `SELECT ${COLUMNS}, ts_rank_cd(search, q, 32) AS score
-       FROM memories, websearch_to_tsquery('english', $3) AS q
-       WHERE tenant = $1 AND namespace = $2 AND search @@ q AND ts_rank_cd(search, q, 32) >= $4
+      `WITH q AS (
+         SELECT to_tsquery('simple', coalesce(string_agg(quote_literal(lexeme), ' | '), '')) AS q
+         FROM unnest(tsvector_to_array(to_tsvector('english', $3))) AS lexeme
+       )
+       SELECT ${COLUMNS}, ts_rank_cd(search, q.q, 32) AS score
+       FROM memories, q
+       WHERE tenant = $1 AND namespace = $2 AND search @@ q.q AND ts_rank_cd(search, q.q, 32) >= $4
        ORDER BY score DESC, created_at DESC, seq DESC
        LIMIT $5`,
-      [tenant, namespace, query, options.minScore ?? 0, pageSize(options.limit, 10)],
+      [
+        tenant,
+        namespace,
+        query.slice(0, MAX_QUERY_CHARS),
+        options.minScore ?? 0,
+        pageSize(options.limit, 10),
+      ],
     );
     return rows.map((row) => ({ ...toRecord(row), score: Number(row.score) }));
   }

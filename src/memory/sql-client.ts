@@ -1,6 +1,5 @@
 import { PGlite, Transaction } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Pool, PoolClient, PoolConfig } from 'pg';
 
 /**
@@ -93,14 +92,4 @@ export function createPgClient(
     },
     close: () => pool.end(),
   };
-}
-
-/** The real server when DATABASE_URL is set, else PGlite under DATA_DIR/pglite. */
-export async function openSqlClient(config: {
-  databaseUrl?: string;
-  dataDir: string;
-}): Promise<SqlClient> {
-  return config.databaseUrl === undefined
-    ? createPgliteClient(join(config.dataDir, 'pglite'))
-    : createPgClient(config.databaseUrl);
 }

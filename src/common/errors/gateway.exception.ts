@@ -77,4 +77,31 @@ export class GatewayException extends HttpException {
       code: 'no_provider_available',
     });
   }
+
+  static memoryNotFound(id: string) {
+    return new GatewayException(HttpStatus.NOT_FOUND, {
+      message: `No memory with id \`${id}\` in this namespace.`,
+      type: 'invalid_request_error',
+      param: 'id',
+      code: 'memory_not_found',
+    });
+  }
+
+  static memoryDisabled() {
+    return new GatewayException(HttpStatus.NOT_FOUND, {
+      message: 'Memory is disabled on this gateway (MEMORY_ENABLED=false).',
+      type: 'invalid_request_error',
+      param: null,
+      code: 'memory_disabled',
+    });
+  }
+
+  static memoryUnavailable() {
+    return new GatewayException(HttpStatus.SERVICE_UNAVAILABLE, {
+      message: 'The memory store is unavailable right now; try again shortly.',
+      type: 'server_error',
+      param: null,
+      code: 'memory_unavailable',
+    });
+  }
 }

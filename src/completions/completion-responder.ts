@@ -1,0 +1,70 @@
+import '../common/request/request-augmentation';
+
+import { Injectable, StreamableFile } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Readable } from 'node:stream';
+
+import { abortOnClientClose } from '../common/http/abort-on-close';
+import { toSseFrames, withTrailers } from '../common/http/sse-frames';
+import {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+} from '../providers/chat.types';
+import { CompletionsService } from './completions.service';
+
+/** How a route that builds on chat completions (memory) sees and changes one exchange. */
+export interface CompletionHooks {
+  /** Called with a complete non-streamed answer, before it is sent. */
+  onCompletion?(completion: ChatCompletion): void;
+  /** Wraps the chunks of a streamed answer on their way to the client. */
+  wrapStream?(chunks: AsyncIterable<ChatCompletionChunk>): AsyncIterable<ChatCompletionChunk>;
+}
+
+/**
+ * Serves one chat completion over HTTP: JSON, or SSE with trailers for what is known only at
+ * the end. Shared by /v1/chat/completions and /v1/memory/chat/completions so both answer alike.
+ */
+@Injectable()
+export class CompletionResponder {
+  constructor(private readonly completions: CompletionsService) {}
+
+  async respond(
+    chatRequest: ChatCompletionRequest,
+    request: Request,
+    response: Response,
+    hooks: CompletionHooks = {},
+  ): Promise<ChatCompletion | StreamableFile> {
+    const responseHeaders: Record<string, string> = {};
+    const policyHeader = request.headers['x-gateway-policy'];
+    const call = {
+      policyHeader: typeof policyHeader === 'string' ? policyHeader : undefined,
+      request: chatRequest,
+      apiKey: request.apiKey!,
+      context: {
+        signal: abortOnClientClose(response),
+        requestId: request.id as string,
+        responseHeaders,
+      },
+    };
+    request.gatewayModel = this.completions.resolveModel(call.request);
+    if (chatRequest.stream !== true) {
+      const completion = await this.completions.complete(call);
+      response.set(responseHeaders);
+      request.gatewayModel = responseHeaders['x-gateway-selected-model'] ?? request.gatewayModel;
+      hooks.onCompletion?.(completion);
+      return completion;
+    }
+    const chunks = await this.completions.stream(call);
+    response.set(responseHeaders);
+    // The log names the model that served, once routing (auto, fallbacks) has decided it.
+    request.gatewayModel = responseHeaders['x-gateway-selected-model'] ?? request.gatewayModel;
+    response.setHeader('cache-control', 'no-cache');
+    response.setHeader('x-accel-buffering', 'no');
+    const relayed = hooks.wrapStream ? hooks.wrapStream(chunks) : chunks;
+    return new StreamableFile(
+      Readable.from(toSseFrames(withTrailers(relayed, response, responseHeaders))),
+      { type: 'text/event-stream; charset=utf-8' },
+    );
+  }
+}

@@ -1,0 +1,26 @@
+import { ApiKeyIdentity } from '../auth/api-key.types';
+
+export const NAMESPACE_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
+export const NAMESPACE_RULE = 'must be 1-128 characters of A-Z, a-z, 0-9 and . _ : @ -';
+export const DEFAULT_NAMESPACE = 'default';
+
+/** Every key granted a shared namespace reads and writes this one tenant's copy of it. */
+export const SHARED_TENANT = 'shared';
+
+/** Where one key's memories of one namespace live. */
+export interface MemoryScope {
+  tenant: string;
+  namespace: string;
+  shared: boolean;
+}
+
+/** Tenants are prefixed so that no key id an operator picks can ever name the shared tenant. */
+export function keyTenant(key: ApiKeyIdentity): string {
+  return `key:${key.id}`;
+}
+
+/** A namespace granted as shared resolves to the shared store, even if the key used it before. */
+export function memoryScope(key: ApiKeyIdentity, namespace: string): MemoryScope {
+  const shared = key.sharedNamespaces?.has(namespace) ?? false;
+  return { tenant: shared ? SHARED_TENANT : keyTenant(key), namespace, shared };
+}
