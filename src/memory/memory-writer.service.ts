@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import type { ConfigType } from '@nestjs/config';
 
 import { memoryConfig } from './memory.config';
+import { MemoryEmbedder } from './memory-embedder.service';
 import { MemoryStore } from './memory-store.service';
 import { NewMemory } from './memory.types';
 import { MemoryScope } from './namespace';
@@ -12,6 +13,7 @@ interface PendingWrite {
   requestId?: string;
   queuedAt: number;
   attempts: number;
+  embedded?: boolean;
 }
 
 const FIRST_RETRY_MS = 250;
@@ -35,6 +37,7 @@ export class MemoryWriter implements BeforeApplicationShutdown {
 
   constructor(
     private readonly store: MemoryStore,
+    private readonly embedder: MemoryEmbedder,
     @Inject(memoryConfig.KEY) private readonly config: ConfigType<typeof memoryConfig>,
   ) {}
 
@@ -93,6 +96,7 @@ export class MemoryWriter implements BeforeApplicationShutdown {
         const write = this.queue[0];
         try {
           const repository = await this.store.repository();
+          await this.addEmbeddings(write);
           const result = await repository.add(
             write.scope.tenant,
             write.scope.namespace,
@@ -121,6 +125,23 @@ export class MemoryWriter implements BeforeApplicationShutdown {
       this.idleWaiters.splice(0).forEach((wake) => wake());
     } finally {
       this.draining = false;
+    }
+  }
+
+  /** Once per write: a failed embedding call leaves the turns to text search, never unkept. */
+  private async addEmbeddings(write: PendingWrite): Promise<void> {
+    if (!this.embedder.enabled || write.embedded) {
+      return;
+    }
+    write.embedded = true;
+    try {
+      const vectors = await this.embedder.embed(write.items.map((item) => item.content));
+      write.items = write.items.map((item, index) => ({ ...item, embedding: vectors[index] }));
+    } catch (error) {
+      this.logger.warn(
+        `embeddings failed for ${write.items.length} memories, stored for text search only: ` +
+          (error as Error).message,
+      );
     }
   }
 

@@ -12,6 +12,7 @@ const VARIABLES = [
   'MEMORY_WRITE_RETRY_MS',
   'MEMORY_WRITE_QUEUE_MAX',
   'MEMORY_EMBEDDINGS_MODEL',
+  'MEMORY_MIN_SIMILARITY',
 ];
 
 function load(env: Record<string, string>) {
@@ -43,6 +44,7 @@ describe('memoryConfig', () => {
       writeRetryMs: 300_000,
       writeQueueMax: 10_000,
       embeddingsModel: undefined,
+      minSimilarity: 0.3,
     });
   });
 

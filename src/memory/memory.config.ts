@@ -19,6 +19,7 @@ class MemoryEnv {
   @IsOptional() @IsInt() @Min(0) MEMORY_WRITE_RETRY_MS?: number;
   @IsOptional() @IsInt() @Min(1) MEMORY_WRITE_QUEUE_MAX?: number;
   @IsOptional() @IsString() MEMORY_EMBEDDINGS_MODEL?: string;
+  @IsOptional() @IsNumber() @Min(-1) @Max(1) MEMORY_MIN_SIMILARITY?: number;
 }
 
 export const memoryConfig = registerAs('memory', () => {
@@ -40,6 +41,8 @@ export const memoryConfig = registerAs('memory', () => {
     /** Turns held for writing at most; beyond it the oldest are given up (and logged). */
     writeQueueMax: env.MEMORY_WRITE_QUEUE_MAX ?? 10_000,
     embeddingsModel: envString(env.MEMORY_EMBEDDINGS_MODEL),
+    /** Least cosine similarity for a vector match in hybrid ranking. */
+    minSimilarity: env.MEMORY_MIN_SIMILARITY ?? 0.3,
   };
 });
 

@@ -38,6 +38,7 @@ import {
 import { MemoryEnabledGuard } from './memory-enabled.guard';
 import { parseNewMemories, toMemoryDto, toNamespaceDto } from './memory.mappers';
 import { MemoryRepository } from './memory.repository';
+import { MemoryService } from './memory.service';
 import { MemoryStore } from './memory-store.service';
 import { InvalidCursorError } from './memory.types';
 import { keyTenant, memoryScope, MemoryScope, SHARED_TENANT } from './namespace';
@@ -50,7 +51,10 @@ import { keyTenant, memoryScope, MemoryScope, SHARED_TENANT } from './namespace'
 export class MemoryController {
   private readonly logger = new Logger('Memory');
 
-  constructor(private readonly store: MemoryStore) {}
+  constructor(
+    private readonly store: MemoryStore,
+    private readonly memory: MemoryService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "This key's memory namespaces, and the shared ones granted to it" })
@@ -95,7 +99,7 @@ export class MemoryController {
     const limit = query.limit === undefined ? undefined : Number(query.limit);
     return this.use(async (repository) => {
       if (query.q !== undefined) {
-        const found = await repository.search(scope.tenant, scope.namespace, query.q, { limit });
+        const found = await this.memory.search(scope, query.q, { limit });
         return { object: 'list', data: found.map(toMemoryDto), has_more: false, next_cursor: null };
       }
       const page = await repository.list(scope.tenant, scope.namespace, {

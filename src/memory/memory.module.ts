@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 
 import { CompletionsModule } from '../completions/completions.module';
+import { ProvidersModule } from '../providers/providers.module';
+import { MemoryEmbedder } from './memory-embedder.service';
 import { MemoryCompletionsController } from './memory-completions.controller';
 import { memoryConfig } from './memory.config';
 import { MemoryController } from './memory.controller';
@@ -11,9 +13,9 @@ import { MemoryStore } from './memory-store.service';
 import { MemoryWriter } from './memory-writer.service';
 
 @Module({
-  imports: [ConfigModule.forFeature(memoryConfig), CompletionsModule],
+  imports: [ConfigModule.forFeature(memoryConfig), CompletionsModule, ProvidersModule],
   controllers: [MemoryCompletionsController, MemoryController],
-  providers: [MemoryStore, MemoryWriter, MemoryService, MemoryEnabledGuard],
+  providers: [MemoryStore, MemoryEmbedder, MemoryWriter, MemoryService, MemoryEnabledGuard],
   exports: [MemoryStore, MemoryWriter, MemoryService],
 })
 export class MemoryModule {}

@@ -190,6 +190,41 @@ describe.each([pglite, postgres()])('MemoryRepository on $name', (backend) => {
     expect(await repo.search(t, 'ns', 'the and')).toEqual([]);
   });
 
+  it('should fuse text and vector ranks when the query has an embedding', async () => {
+    const t = tenant();
+    // Axis 0: pets, axis 1: work, axis 2: travel (unit vectors, as the embedder stores them).
+    await repo.add(t, 'ns', [
+      { content: 'I adopted a puppy named Rex', embedding: [1, 0, 0] },
+      { content: 'My pet peeve is loud music', embedding: [0, 0.6, 0.8] },
+      { content: 'I work as a nurse', embedding: [0, 1, 0] },
+      { content: 'Stored before embeddings were on: my pet fish' },
+    ]);
+    const query = 'What is my pet called?';
+    const textOnly = await repo.search(t, 'ns', query);
+    expect(textOnly.map((m) => m.content)).not.toContain('I adopted a puppy named Rex');
+
+    const hybrid = await repo.search(t, 'ns', query, {
+      embedding: [0.9, 0.1, 0],
+      minSimilarity: 0.5,
+    });
+    // Rex: by meaning only; the two "pet" memories: by text (the fish has no vector at all).
+    expect(hybrid.map((m) => m.content).sort()).toEqual([
+      'I adopted a puppy named Rex',
+      'My pet peeve is loud music',
+      'Stored before embeddings were on: my pet fish',
+    ]);
+    for (const { score } of hybrid) {
+      expect(score).toBeGreaterThan(0);
+      expect(score).toBeLessThanOrEqual(1);
+    }
+    // Found by both lists beats found by one.
+    const both = await repo.search(t, 'ns', 'my puppy Rex', {
+      embedding: [1, 0, 0],
+      minSimilarity: 0.5,
+    });
+    expect(both[0]).toMatchObject({ content: 'I adopted a puppy named Rex', score: 1 });
+  });
+
   it('should get and delete one memory, with everything that was stored', async () => {
     const t = tenant();
     const { inserted } = await repo.add(t, 'ns', [
@@ -255,7 +290,7 @@ describe('PGlite persisted in a directory', () => {
   it('should keep memories and the migration state across a restart', async () => {
     const dataDir = join(dir, 'pglite');
     const first = await createPgliteClient(dataDir);
-    expect(await runMigrations(first)).toEqual(['0001_memories']);
+    expect(await runMigrations(first)).toEqual(MIGRATIONS.map((m) => m.id));
     const { inserted } = await new MemoryRepository(first).add('t', 'ns', [{ content: 'kept' }]);
     await first.close();
 

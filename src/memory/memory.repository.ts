@@ -15,9 +15,16 @@ import { SqlClient } from './sql-client';
 
 const COLUMNS = 'id, seq, namespace, role, content, model, request_id, metadata, created_at';
 const DEFAULT_ROLE = 'user';
+// The query's lexemes OR-ed (see search); $3 is the query text.
+const ANY_WORD_QUERY = `q AS (
+  SELECT to_tsquery('simple', coalesce(string_agg(quote_literal(lexeme), ' | '), '')) AS q
+  FROM unnest(tsvector_to_array(to_tsvector('english', $3))) AS lexeme
+)`;
+/** Recent memories scored by vector similarity in a hybrid search. */
+const VECTOR_WINDOW = 5000;
 const DEFAULT_PAGE = 20;
 const MAX_PAGE = 500;
-// 8 parameters per row keeps a chunk far below Postgres' 65535-parameter limit.
+// 9 parameters per row keeps a chunk far below Postgres' 65535-parameter limit.
 const INSERT_CHUNK = 1000;
 // Longer queries only add rare words and cost; the latest turns carry the intent.
 const MAX_QUERY_CHARS = 4000;
@@ -69,11 +76,16 @@ export class MemoryRepository {
             param(params, item.hash),
             param(params, item.model ?? null),
             param(params, item.requestId ?? null),
-          ].join(', ')}, ${param(params, JSON.stringify(item.metadata ?? {}))}::jsonb, ${at})`;
+          ].join(', ')}, ${param(params, JSON.stringify(item.metadata ?? {}))}::jsonb, ${at}, ${
+            item.embedding === undefined
+              ? 'NULL'
+              : `${param(params, vectorLiteral(item.embedding))}::real[]`
+          })`;
         });
         const { rows } = await tx.query<{ id: string; content_hash: string; role: string }>(
           `INSERT INTO memories
-             (tenant, namespace, role, content, content_hash, model, request_id, metadata, created_at)
+             (tenant, namespace, role, content, content_hash, model, request_id, metadata, created_at,
+              embedding)
            VALUES ${values.join(', ')}
            ON CONFLICT (tenant, namespace, content_hash, role) DO NOTHING
            RETURNING id, content_hash, role`,
@@ -156,14 +168,14 @@ export class MemoryRepository {
     if (query.trim() === '') {
       return [];
     }
+    if (options.embedding !== undefined) {
+      return this.searchHybrid(tenant, namespace, query, options.embedding, options);
+    }
     // The query's own lexemes (stemmed, stop words dropped), quoted and OR-ed: quoting keeps
     // characters of the text from being read as tsquery operators. Normalisation 32 maps the
     // rank to rank/(rank+1), so scores and minScore live in [0, 1).
     const { rows } = await this.sql.query<MemoryRow & { score: number }>(
-      `WITH q AS (
-         SELECT to_tsquery('simple', coalesce(string_agg(quote_literal(lexeme), ' | '), '')) AS q
-         FROM unnest(tsvector_to_array(to_tsvector('english', $3))) AS lexeme
-       )
+      `WITH ${ANY_WORD_QUERY}
        SELECT ${COLUMNS}, ts_rank_cd(search, q.q, 32) AS score
        FROM memories, q
        WHERE tenant = $1 AND namespace = $2 AND search @@ q.q AND ts_rank_cd(search, q.q, 32) >= $4
@@ -175,6 +187,64 @@ export class MemoryRepository {
         query.slice(0, MAX_QUERY_CHARS),
         options.minScore ?? 0,
         pageSize(options.limit, 10),
+      ],
+    );
+    return rows.map((row) => ({ ...toRecord(row), score: Number(row.score) }));
+  }
+
+  /**
+   * Text rank and cosine similarity fused by reciprocal rank (RRF, k = 60): a memory found by
+   * both lists beats one found by either, without having to calibrate one score against the
+   * other. Vectors are scored over the namespace's VECTOR_WINDOW most recent memories: real[]
+   * has no index, and a bounded window keeps the cost flat however large a namespace grows.
+   * The score is the fused value scaled to [0, 1] (1: first in both lists).
+   */
+  private async searchHybrid(
+    tenant: string,
+    namespace: string,
+    query: string,
+    embedding: number[],
+    options: SearchOptions,
+  ): Promise<ScoredMemory[]> {
+    const limit = pageSize(options.limit, 10);
+    const { rows } = await this.sql.query<MemoryRow & { score: number }>(
+      `WITH ${ANY_WORD_QUERY},
+       text_hits AS (
+         SELECT id, row_number() OVER (ORDER BY ts_rank_cd(search, q.q, 32) DESC, created_at DESC, seq DESC) AS r
+         FROM memories, q
+         WHERE tenant = $1 AND namespace = $2 AND search @@ q.q AND ts_rank_cd(search, q.q, 32) >= $4
+         ORDER BY r LIMIT $5
+       ),
+       recent AS (
+         SELECT id, embedding FROM memories
+         WHERE tenant = $1 AND namespace = $2 AND embedding IS NOT NULL
+         ORDER BY created_at DESC, seq DESC LIMIT ${VECTOR_WINDOW}
+       ),
+       similarities AS (
+         SELECT id, (SELECT sum(a * b) FROM unnest(embedding, $6::real[]) AS pair(a, b)) AS sim
+         FROM recent
+       ),
+       vector_hits AS (
+         SELECT id, row_number() OVER (ORDER BY sim DESC) AS r
+         FROM similarities WHERE sim >= $7 ORDER BY r LIMIT $5
+       ),
+       fused AS (
+         SELECT id, sum(1.0 / (60 + r)) * 61 / 2 AS score
+         FROM (SELECT id, r FROM text_hits UNION ALL SELECT id, r FROM vector_hits) AS hits
+         GROUP BY id
+       )
+       SELECT ${prefixed('m')}, fused.score::float8 AS score
+       FROM fused JOIN memories m ON m.id = fused.id
+       ORDER BY fused.score DESC, m.created_at DESC, m.seq DESC
+       LIMIT $5`,
+      [
+        tenant,
+        namespace,
+        query.slice(0, MAX_QUERY_CHARS),
+        options.minScore ?? 0,
+        limit,
+        vectorLiteral(embedding),
+        options.minSimilarity ?? 0,
       ],
     );
     return rows.map((row) => ({ ...toRecord(row), score: Number(row.score) }));
@@ -234,6 +304,17 @@ export class MemoryRepository {
 
 export function contentHash(content: string): string {
   return createHash('sha256').update(content).digest('hex');
+}
+
+function prefixed(alias: string): string {
+  return COLUMNS.split(', ')
+    .map((column) => `${alias}.${column}`)
+    .join(', ');
+}
+
+/** Postgres array text: drivers disagree on how they send JS arrays, but all send strings. */
+function vectorLiteral(vector: number[]): string {
+  return `{${vector.map((value) => (Number.isFinite(value) ? value : 0)).join(',')}}`;
 }
 
 /** Appends a parameter and returns its placeholder. */

@@ -12,7 +12,9 @@ import {
   selectMemories,
   withMemoryMessage,
 } from './memory-context';
+import { MemoryEmbedder } from './memory-embedder.service';
 import { MemoryStore, MemoryUnavailableError } from './memory-store.service';
+import { ScoredMemory } from './memory.types';
 import { MemoryWriter } from './memory-writer.service';
 import { MemoryScope } from './namespace';
 
@@ -35,6 +37,7 @@ export class MemoryService {
   constructor(
     private readonly store: MemoryStore,
     private readonly writer: MemoryWriter,
+    private readonly embedder: MemoryEmbedder,
     @Inject(memoryConfig.KEY) private readonly config: ConfigType<typeof memoryConfig>,
   ) {}
 
@@ -55,15 +58,7 @@ export class MemoryService {
       return done(messages, 0, true);
     }
     try {
-      // Opening has its own bound (connect timeout; PGlite's start-up, once), so the first
-      // request after boot waits for the store rather than going without memory.
-      const repository = await this.store.repository();
-      const ranked = await this.withTimeout(
-        repository.search(scope.tenant, scope.namespace, query, {
-          limit: CANDIDATES,
-          minScore: this.config.minScore,
-        }),
-      );
+      const ranked = await this.search(scope, query, { limit: CANDIDATES });
       const chosen = selectMemories(ranked, messages, this.config.maxTokens, (text) =>
         o200kTokenCounter.count(text),
       );
@@ -77,6 +72,31 @@ export class MemoryService {
       );
       return done(messages, 0, false);
     }
+  }
+
+  /**
+   * The relevance search behind both injection and the API's `?q=`: full text, fused with
+   * vector similarity when embeddings are on (text only if the embedding call fails). Opening
+   * the store has its own bound (connect timeout; PGlite's start-up, once), so the first
+   * request after boot waits for it; the search itself gets MEMORY_RETRIEVAL_TIMEOUT_MS.
+   */
+  async search(
+    scope: MemoryScope,
+    query: string,
+    options: { limit?: number } = {},
+  ): Promise<ScoredMemory[]> {
+    const repository = await this.store.repository();
+    return this.withTimeout(
+      (async () => {
+        const embedding = await this.queryEmbedding(query);
+        return repository.search(scope.tenant, scope.namespace, query, {
+          limit: options.limit,
+          minScore: this.config.minScore,
+          embedding,
+          minSimilarity: this.config.minSimilarity,
+        });
+      })(),
+    );
   }
 
   /** Queues the request's new user turns and the answer; returns at once. */
@@ -104,6 +124,19 @@ export class MemoryService {
       });
     }
     this.writer.enqueue(scope, turns, context.requestId);
+  }
+
+  private async queryEmbedding(query: string): Promise<number[] | undefined> {
+    if (!this.embedder.enabled) {
+      return undefined;
+    }
+    try {
+      const [vector] = await this.embedder.embed([query]);
+      return vector;
+    } catch (error) {
+      this.logger.warn(`query embedding failed, ranking by text only: ${(error as Error).message}`);
+      return undefined;
+    }
   }
 
   private withTimeout<T>(work: Promise<T>): Promise<T> {

@@ -8,6 +8,8 @@ export interface NewMemory {
   createdAt?: Date;
   model?: string;
   requestId?: string;
+  /** Unit-length vector from MEMORY_EMBEDDINGS_MODEL, for hybrid ranking. */
+  embedding?: number[];
 }
 
 export interface MemoryRecord {
@@ -54,6 +56,10 @@ export interface MemoryPage {
 export interface SearchOptions {
   limit?: number;
   minScore?: number;
+  /** The query's unit vector: ranks by text and by cosine similarity, fused. */
+  embedding?: number[];
+  /** With `embedding`: the least cosine similarity for a vector match. */
+  minSimilarity?: number;
 }
 
 export interface NamespaceSummary {

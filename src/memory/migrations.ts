@@ -34,6 +34,12 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX memories_recent ON memories (tenant, namespace, created_at DESC, seq DESC);
     `,
   },
+  {
+    id: '0002_memory_embeddings',
+    // A plain real[] rather than pgvector's type: PGlite and stock Postgres both have it, and
+    // hybrid ranking scores a bounded window of recent memories, which needs no vector index.
+    sql: `ALTER TABLE memories ADD COLUMN embedding real[] NULL;`,
+  },
 ];
 
 /**

@@ -50,4 +50,9 @@ export interface ChatProvider {
   ): AsyncIterable<ChatCompletionChunk>;
   /** Resolves when the upstream answers; used by the readiness probe. */
   healthCheck(signal: AbortSignal): Promise<void>;
+  /**
+   * OpenAI `/embeddings`: one vector per input, in order. Only OpenAI-compatible upstreams
+   * have it; memory uses it for hybrid ranking when MEMORY_EMBEDDINGS_MODEL is set.
+   */
+  embed?(model: string, input: string[], signal?: AbortSignal): Promise<number[][]>;
 }

@@ -29,8 +29,11 @@ export interface FakeOpenAiUpstream {
   enqueue(...replies: ScriptedReply[]): void;
   /** Replies for requests naming this upstream model, taken before the shared queue. */
   enqueueFor(model: string, ...replies: ScriptedReply[]): void;
+  /** Scripted replies for `/v1/embeddings`; without one, deterministic vectors are computed. */
+  enqueueEmbeddings(...replies: Array<{ status: number; body?: unknown }>): void;
   reset(): void;
   chatRequests(): RecordedRequest[];
+  embeddingRequests(): RecordedRequest[];
   readonly url: string;
   listen(): Promise<FakeOpenAiUpstream>;
   close(): Promise<void>;

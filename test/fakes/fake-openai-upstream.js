@@ -40,6 +40,7 @@ function createFakeOpenAiUpstream(options = {}) {
   const queue = [];
   /** @type {Map<string, ScriptedReply[]>} replies for one model, taken before `queue` */
   const queues = new Map();
+  const embeddingQueue = [];
   let counter = 0;
 
   const server = http.createServer((req, res) => {
@@ -53,8 +54,18 @@ function createFakeOpenAiUpstream(options = {}) {
       } catch {
         body = raw;
       }
-      const model = body !== null && typeof body === 'object' && typeof body.model === 'string' ? body.model : undefined;
-      const entry = { method: req.method, path: req.url, headers: req.headers, body, model, aborted: false };
+      const model =
+        body !== null && typeof body === 'object' && typeof body.model === 'string'
+          ? body.model
+          : undefined;
+      const entry = {
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        body,
+        model,
+        aborted: false,
+      };
       if (record) {
         requests.push(entry);
       }
@@ -74,15 +85,41 @@ function createFakeOpenAiUpstream(options = {}) {
     if (req.method === 'GET' && path === '/v1/models') {
       return sendJson(res, 200, {
         object: 'list',
-        data: models.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'openai' })),
+        data: models.map((id) => ({
+          id,
+          object: 'model',
+          created: 1700000000,
+          owned_by: 'openai',
+        })),
       });
     }
     if (req.method === 'GET' && path.startsWith('/v1/models/')) {
       const id = decodeURIComponent(path.slice('/v1/models/'.length));
       if (!models.includes(id)) {
-        return sendJson(res, 404, errorBody(`The model \`${id}\` does not exist.`, 'model_not_found'));
+        return sendJson(
+          res,
+          404,
+          errorBody(`The model \`${id}\` does not exist.`, 'model_not_found'),
+        );
       }
       return sendJson(res, 200, { id, object: 'model', created: 1700000000, owned_by: 'openai' });
+    }
+    if (req.method === 'POST' && path === '/v1/embeddings') {
+      const scripted = embeddingQueue.shift();
+      if (scripted?.status) {
+        return sendJson(res, scripted.status, scripted.body ?? errorBody('Scripted failure', null));
+      }
+      const inputs = Array.isArray(body?.input) ? body.input : [body?.input];
+      return sendJson(res, 200, {
+        object: 'list',
+        model: body?.model,
+        data: inputs.map((text, index) => ({
+          object: 'embedding',
+          index,
+          embedding: embed(String(text)),
+        })),
+        usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
+      });
     }
     if (req.method !== 'POST' || path !== '/v1/chat/completions') {
       return sendJson(res, 404, errorBody(`Unknown route ${req.method} ${path}`, null));
@@ -102,7 +139,12 @@ function createFakeOpenAiUpstream(options = {}) {
       return;
     }
     if (scripted.status && scripted.status !== 200) {
-      return sendJson(res, scripted.status, scripted.body ?? errorBody('Scripted failure', null), scripted.headers);
+      return sendJson(
+        res,
+        scripted.status,
+        scripted.body ?? errorBody('Scripted failure', null),
+        scripted.headers,
+      );
     }
     if (scripted.rawSse !== undefined) {
       return sendRawSse(res, scripted);
@@ -136,7 +178,9 @@ function createFakeOpenAiUpstream(options = {}) {
   }
 
   function scriptedAnswer(body) {
-    const last = Array.isArray(body?.messages) ? body.messages[body.messages.length - 1] : undefined;
+    const last = Array.isArray(body?.messages)
+      ? body.messages[body.messages.length - 1]
+      : undefined;
     if (last && typeof last.content === 'string' && last.content.startsWith('echo:')) {
       return last.content.slice('echo:'.length).trim();
     }
@@ -149,10 +193,30 @@ function createFakeOpenAiUpstream(options = {}) {
     const model = body.model ?? 'gpt-4o-mini';
     const includeUsage = body.stream_options?.include_usage === true;
     const fragments = scripted.chunks ?? splitWords(scriptedAnswer(body));
-    const base = { id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake' };
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...scripted.headers });
+    const base = {
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      system_fingerprint: 'fp_fake',
+    };
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      ...scripted.headers,
+    });
     const send = (obj) => res.write(`data: ${JSON.stringify(obj)}\n\n`);
-    send({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }] });
+    send({
+      ...base,
+      choices: [
+        {
+          index: 0,
+          delta: { role: 'assistant', content: '', refusal: null },
+          logprobs: null,
+          finish_reason: null,
+        },
+      ],
+    });
     for (let i = 0; i < fragments.length; i++) {
       if (scripted.chunkDelayMs) {
         await sleep(scripted.chunkDelayMs);
@@ -160,7 +224,12 @@ function createFakeOpenAiUpstream(options = {}) {
       if (res.destroyed) {
         return;
       }
-      send({ ...base, choices: [{ index: 0, delta: { content: fragments[i] }, logprobs: null, finish_reason: null }] });
+      send({
+        ...base,
+        choices: [
+          { index: 0, delta: { content: fragments[i] }, logprobs: null, finish_reason: null },
+        ],
+      });
       if (i === 0 && scripted.drop === 'after-first-chunk') {
         // Let the chunks reach the gateway (and its client) before the connection dies.
         await sleep(100);
@@ -199,9 +268,18 @@ function createFakeOpenAiUpstream(options = {}) {
       own.push(...replies);
       queues.set(model, own);
     },
+    /** Scripted replies for `/v1/embeddings` (e.g. `{ status: 500 }`); else vectors are computed. */
+    enqueueEmbeddings(...replies) {
+      embeddingQueue.push(...replies);
+    },
+    /** Embedding requests only, newest last. */
+    embeddingRequests() {
+      return requests.filter((r) => r.path.startsWith('/v1/embeddings'));
+    },
     reset() {
       requests.length = 0;
       queue.length = 0;
+      embeddingQueue.length = 0;
       queues.clear();
     },
     /** Chat requests only, newest last. */
@@ -213,13 +291,67 @@ function createFakeOpenAiUpstream(options = {}) {
       return `http://127.0.0.1:${address.port}/v1`;
     },
     listen() {
-      return new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve(this)));
+      return new Promise((resolve) =>
+        server.listen(options.port ?? 0, '127.0.0.1', () => resolve(this)),
+      );
     },
     close() {
       server.closeAllConnections?.();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+// Words with the same meaning share a dimension, so the fake's vectors find paraphrases
+// ("puppy" for "dog") that full-text search cannot: enough to show what hybrid ranking adds.
+const CONCEPTS = {
+  dog: 'dog',
+  puppy: 'dog',
+  pet: 'dog',
+  canine: 'dog',
+  hound: 'dog',
+  job: 'work',
+  work: 'work',
+  employer: 'work',
+  career: 'work',
+  occupation: 'work',
+  sister: 'sibling',
+  brother: 'sibling',
+  sibling: 'sibling',
+  city: 'home',
+  live: 'home',
+  moved: 'home',
+  home: 'home',
+};
+const STOP_WORDS = new Set([
+  'a',
+  'an',
+  'the',
+  'is',
+  'my',
+  'i',
+  'what',
+  'to',
+  'of',
+  'and',
+  'do',
+  'you',
+]);
+const DIMENSIONS = 64;
+
+/** A deterministic unit vector: one dimension per concept or word (hashed), counted. */
+function embed(text) {
+  const vector = new Array(DIMENSIONS).fill(0);
+  for (const raw of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+    if (STOP_WORDS.has(raw)) continue;
+    const word = raw.length > 3 && raw.endsWith('s') ? raw.slice(0, -1) : raw;
+    const key = CONCEPTS[word] ?? word;
+    let hash = 0;
+    for (const char of key) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+    vector[hash % DIMENSIONS] += 1;
+  }
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((value) => value / norm);
 }
 
 function usageFor(body, content) {
@@ -239,7 +371,11 @@ function errorBody(message, code, type = 'invalid_request_error') {
 
 function sendJson(res, status, body, headers = {}) {
   const payload = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    ...headers,
+  });
   res.end(payload);
 }
 

@@ -30,9 +30,23 @@ const DEFAULT_API_KEY = 'straico-test-key';
 const DEFAULT_ANSWER = 'Hello from Straico!';
 const PRICING_METHODS = ['quality', 'balance', 'budget'];
 const CHAT_ROLES = ['system', 'user', 'assistant'];
-const CHAT_FIELDS = ['model', 'smart_llm_selector', 'messages', 'temperature', 'max_tokens', 'replace_failed_models'];
+const CHAT_FIELDS = [
+  'model',
+  'smart_llm_selector',
+  'messages',
+  'temperature',
+  'max_tokens',
+  'replace_failed_models',
+];
 const MESSAGE_FIELDS = ['role', 'content'];
-const V0_PROMPT_FIELDS = ['model', 'smart_llm_selector', 'message', 'temperature', 'max_tokens', 'replace_failed_models'];
+const V0_PROMPT_FIELDS = [
+  'model',
+  'smart_llm_selector',
+  'message',
+  'temperature',
+  'max_tokens',
+  'replace_failed_models',
+];
 const V1_PROMPT_FIELDS = [
   'models',
   'smart_llm_selector',
@@ -211,7 +225,13 @@ function createFakeStraicoUpstream(options = {}) {
         body = raw;
         jsonError = true;
       }
-      const entry = { method: req.method, path: req.url, headers: req.headers, body, aborted: false };
+      const entry = {
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        body,
+        aborted: false,
+      };
       if (record) {
         requests.push(entry);
       }
@@ -231,7 +251,8 @@ function createFakeStraicoUpstream(options = {}) {
     const isChat = req.method === 'POST' && CHAT_PATHS.includes(path);
     const isPrompt = req.method === 'POST' && PROMPT_PATHS.includes(path);
     const isGet =
-      req.method === 'GET' && (path === '/v2/models' || path.startsWith('/v2/models/') || path === '/v0/user');
+      req.method === 'GET' &&
+      (path === '/v2/models' || path.startsWith('/v2/models/') || path === '/v0/user');
     if (!isChat && !isPrompt && !isGet) {
       return sendJson(res, 404, fail('Not found'));
     }
@@ -248,7 +269,11 @@ function createFakeStraicoUpstream(options = {}) {
     const contentType = String(req.headers['content-type'] ?? '');
     if (!/^application\/json\b/i.test(contentType)) {
       // The real API also takes urlencoded forms on some endpoints; the gateway must send JSON.
-      return sendJson(res, 400, fail(`Content-Type must be application/json (got "${contentType}")`));
+      return sendJson(
+        res,
+        400,
+        fail(`Content-Type must be application/json (got "${contentType}")`),
+      );
     }
     const problem = isChat
       ? validateChat(body)
@@ -348,7 +373,10 @@ function createFakeStraicoUpstream(options = {}) {
         return bad('max_tokens must be a positive integer');
       }
     }
-    if (body.replace_failed_models !== undefined && typeof body.replace_failed_models !== 'boolean') {
+    if (
+      body.replace_failed_models !== undefined &&
+      typeof body.replace_failed_models !== 'boolean'
+    ) {
       return bad('replace_failed_models must be a boolean');
     }
     return undefined;
@@ -362,8 +390,13 @@ function createFakeStraicoUpstream(options = {}) {
       return bad('Exactly one of model or smart_llm_selector must be provided');
     }
     if (hasSelector) {
-      if (typeof body.smart_llm_selector !== 'string' || !PRICING_METHODS.includes(body.smart_llm_selector)) {
-        return bad('smart_llm_selector must be one of the strings "quality", "balance" or "budget"');
+      if (
+        typeof body.smart_llm_selector !== 'string' ||
+        !PRICING_METHODS.includes(body.smart_llm_selector)
+      ) {
+        return bad(
+          'smart_llm_selector must be one of the strings "quality", "balance" or "budget"',
+        );
       }
       return undefined;
     }
@@ -405,7 +438,9 @@ function createFakeStraicoUpstream(options = {}) {
       }
     }
     if (!CHAT_ROLES.includes(message.role)) {
-      return bad(`${at}: unsupported role ${JSON.stringify(message.role)} (expected system, user or assistant)`);
+      return bad(
+        `${at}: unsupported role ${JSON.stringify(message.role)} (expected system, user or assistant)`,
+      );
     }
     const content = message.content;
     if (typeof content === 'string') {
@@ -425,7 +460,11 @@ function createFakeStraicoUpstream(options = {}) {
           return bad(`${partAt}.text must be a string`);
         }
       } else if (part.type === 'image_url') {
-        if (!part.image_url || typeof part.image_url !== 'object' || typeof part.image_url.url !== 'string') {
+        if (
+          !part.image_url ||
+          typeof part.image_url !== 'object' ||
+          typeof part.image_url.url !== 'string'
+        ) {
           return bad(`${partAt}.image_url.url must be a string`);
         }
       } else {
@@ -443,7 +482,11 @@ function createFakeStraicoUpstream(options = {}) {
   }
 
   function validateV0Prompt(body) {
-    return validateCommon(body, V0_PROMPT_FIELDS) ?? validateMessageString(body) ?? validateSingleModel(body);
+    return (
+      validateCommon(body, V0_PROMPT_FIELDS) ??
+      validateMessageString(body) ??
+      validateSingleModel(body)
+    );
   }
 
   function validateV1Prompt(body) {
@@ -456,7 +499,11 @@ function createFakeStraicoUpstream(options = {}) {
       if (value === undefined) {
         continue;
       }
-      if (!Array.isArray(value) || value.length > 4 || value.some((v) => typeof v !== 'string' || v === '')) {
+      if (
+        !Array.isArray(value) ||
+        value.length > 4 ||
+        value.some((v) => typeof v !== 'string' || v === '')
+      ) {
         return bad(`${key} must be an array of at most 4 strings`);
       }
     }
@@ -481,7 +528,9 @@ function createFakeStraicoUpstream(options = {}) {
         return bad('smart_llm_selector.quantity must be an integer between 1 and 4');
       }
       if (!PRICING_METHODS.includes(s.pricing_method)) {
-        return bad('smart_llm_selector.pricing_method must be one of "quality", "balance" or "budget"');
+        return bad(
+          'smart_llm_selector.pricing_method must be one of "quality", "balance" or "budget"',
+        );
       }
       return undefined;
     }
@@ -530,9 +579,11 @@ function createFakeStraicoUpstream(options = {}) {
 
   /** Core completion for one model; `inputText` is what Straico bills as input words. */
   function oneCompletion(modelId, inputText, lastText, scripted, suffix = '') {
-    const content = (scripted.content ?? answerFor(lastText)) + (scripted.content === undefined ? suffix : '');
+    const content =
+      (scripted.content ?? answerFor(lastText)) + (scripted.content === undefined ? suffix : '');
     const reasoning = scripted.reasoning ?? null;
-    const native = scripted.finishReason ?? (modelId.startsWith('anthropic/') ? 'end_turn' : 'stop');
+    const native =
+      scripted.finishReason ?? (modelId.startsWith('anthropic/') ? 'end_turn' : 'stop');
     const outputText = [content, reasoning ?? ''].join(' ');
     const promptTokens = tokensOf(inputText);
     const completionTokens = tokensOf(content) + tokensOf(reasoning ?? '');
@@ -571,10 +622,19 @@ function createFakeStraicoUpstream(options = {}) {
     const modelId = body.model ?? selectModels(body.smart_llm_selector, 1)[0];
     const inputText = body.messages.map((m) => textOf(m.content)).join('\n');
     const lastUser = [...body.messages].reverse().find((m) => m.role === 'user');
-    const { completion, price, words } = oneCompletion(modelId, inputText, textOf(lastUser?.content), scripted);
+    const { completion, price, words } = oneCompletion(
+      modelId,
+      inputText,
+      textOf(lastUser?.content),
+      scripted,
+    );
     const reply = { ...completion, price, words };
     if (body.smart_llm_selector !== undefined) {
-      reply.model_selector_justification = justificationFor(body.smart_llm_selector, [modelId], scripted);
+      reply.model_selector_justification = justificationFor(
+        body.smart_llm_selector,
+        [modelId],
+        scripted,
+      );
     }
     return reply;
   }
@@ -583,7 +643,11 @@ function createFakeStraicoUpstream(options = {}) {
     const modelId = body.model ?? selectModels(body.smart_llm_selector, 1)[0];
     const data = oneCompletion(modelId, body.message, body.message, scripted);
     if (body.smart_llm_selector !== undefined) {
-      data.model_selector_justification = justificationFor(body.smart_llm_selector, [modelId], scripted);
+      data.model_selector_justification = justificationFor(
+        body.smart_llm_selector,
+        [modelId],
+        scripted,
+      );
     }
     return { data, success: true };
   }
@@ -595,7 +659,10 @@ function createFakeStraicoUpstream(options = {}) {
     const videos = body.youtube_urls ?? [];
     const images = body.images ?? [];
     // Attached files/videos count as input words (their "transcripts").
-    const transcripts = [...files, ...videos].map((url) => ({ name: url, text: `Transcript of ${url}` }));
+    const transcripts = [...files, ...videos].map((url) => ({
+      name: url,
+      text: `Transcript of ${url}`,
+    }));
     const inputText = [body.message, ...transcripts.map((t) => t.text)].join('\n');
     let suffix = '';
     if (files.length > 0 || videos.length > 0) {
@@ -658,7 +725,9 @@ function createFakeStraicoUpstream(options = {}) {
       return `http://127.0.0.1:${address.port}`;
     },
     listen() {
-      return new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve(this)));
+      return new Promise((resolve) =>
+        server.listen(options.port ?? 0, '127.0.0.1', () => resolve(this)),
+      );
     },
     close() {
       server.closeAllConnections?.();
@@ -673,7 +742,12 @@ function createFakeStraicoUpstream(options = {}) {
  */
 function modelDetail(model) {
   const meta = model.metadata ?? {};
-  const snake = (list) => (list ?? []).map((s) => String(s).toLowerCase().replace(/[^a-z0-9]+/g, '_'));
+  const snake = (list) =>
+    (list ?? []).map((s) =>
+      String(s)
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '_'),
+    );
   const detail = {
     id: model.id,
     name: model.name,
@@ -770,7 +844,11 @@ function notFound(id) {
 
 function sendJson(res, status, body, headers = {}) {
   const payload = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    ...headers,
+  });
   res.end(payload);
 }
 

@@ -90,6 +90,22 @@ export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
     return this.models.get(signal);
   }
 
+  async embed(model: string, input: string[], signal?: AbortSignal): Promise<number[][]> {
+    const response = await this.http
+      .post<string>('/embeddings', { model, input, encoding_format: 'float' }, { signal })
+      .catch((error: unknown) => {
+        throw fromTransportError(this.id, error, this.timeoutMs);
+      });
+    if (response.status >= 400) {
+      throw fromUpstreamError(this.id, response.status, response.data, response.headers);
+    }
+    const vectors = parseEmbeddings(response.data, input.length);
+    if (vectors === undefined) {
+      throw ProviderException.badResponse(this.id, 'the embeddings answer was not understood');
+    }
+    return vectors;
+  }
+
   async complete(
     request: ChatCompletionRequest,
     context: ProviderContext,
@@ -229,4 +245,19 @@ function isTimeout(error: unknown): boolean {
   const name = (error as Error)?.name;
   const causeName = (error as { cause?: Error })?.cause?.name;
   return name === 'TimeoutError' || causeName === 'TimeoutError';
+}
+
+/** The vectors of an `/embeddings` answer in input order, or undefined if it is malformed. */
+function parseEmbeddings(text: string, expected: number): number[][] | undefined {
+  try {
+    const body = JSON.parse(text) as { data?: Array<{ index?: number; embedding?: unknown }> };
+    const data = [...(body.data ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+    const vectors = data.map((item) => item.embedding);
+    return vectors.length === expected &&
+      vectors.every((v) => Array.isArray(v) && v.every((x) => typeof x === 'number'))
+      ? (vectors as number[][])
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
