@@ -255,7 +255,7 @@ function parseEmbeddings(text: string, expected: number): number[][] | undefined
     const vectors = data.map((item) => item.embedding);
     return vectors.length === expected &&
       vectors.every((v) => Array.isArray(v) && v.every((x) => typeof x === 'number'))
-      ? (vectors as number[][])
+      ? vectors
       : undefined;
   } catch {
     return undefined;
