@@ -158,9 +158,17 @@ describe('parseNewMemories', () => {
     ['a string', 'note'],
     ['a number', 1],
     ['an array', ['a', 'b']],
+    ['null', null],
   ])('should reject metadata that is %s', (_label, metadata) => {
     expectBadRequest({ content: 'hello', metadata }, 'metadata');
   });
+
+  it.each(['role', 'created_at'])(
+    'should reject %s: null rather than treat it as absent',
+    (field) => {
+      expectBadRequest({ content: 'hello', [field]: null }, field);
+    },
+  );
 
   it('should keep object metadata as it is', () => {
     const metadata = { tags: ['pets'], nested: { level: 2 } };

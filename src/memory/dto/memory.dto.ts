@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsObject, IsString, MaxLength, ValidateIf } from 'class-validator';
 
 import { IsIsoDateOrUnixSeconds } from './is-iso-date-or-unix-seconds.validator';
+
+/** Optional, but `null` is an error (class-validator's IsOptional would let it through). */
+const IsOptionalNotNull = () => ValidateIf((_, value) => value !== undefined);
 
 export const MEMORY_ROLES = ['user', 'assistant', 'system'] as const;
 /** One memory's text at most; a memory is a turn, not a document. */
@@ -16,12 +19,12 @@ export class NewMemoryDto {
   content: string;
 
   @ApiPropertyOptional({ enum: MEMORY_ROLES, default: 'user' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(MEMORY_ROLES)
   role?: (typeof MEMORY_ROLES)[number];
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   metadata?: Record<string, unknown>;
 
@@ -30,7 +33,7 @@ export class NewMemoryDto {
     oneOf: [{ type: 'string', format: 'date-time' }, { type: 'number' }],
     example: '2026-11-20T14:03:00Z',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIsoDateOrUnixSeconds()
   created_at?: string | number;
 }
