@@ -9,7 +9,9 @@ import { MIGRATIONS, runMigrations } from './migrations';
 import { createPgClient, createPgliteClient, PGLITE_IN_MEMORY, SqlClient } from './sql-client';
 
 const POSTGRES_URL =
-  process.env.MEMORY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  process.env.MEMORY_TEST_DATABASE_URL ??
+  process.env.DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/test';
 
 interface Backend {
   name: string;

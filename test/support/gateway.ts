@@ -37,6 +37,9 @@ export async function startGateway(
     MEMORY_ENABLED: 'false',
     DATA_DIR: 'memory://',
   });
+  // CI exports DATABASE_URL for the Postgres memory suites, which pass it explicitly; every other
+  // gateway stays on PGlite.
+  delete process.env.DATABASE_URL;
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) {
       delete process.env[name];
