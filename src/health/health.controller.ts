@@ -9,6 +9,7 @@ import {
 import type { Response } from 'express';
 
 import { Public } from '../auth/public.decorator';
+import { MemoryHealthIndicator } from '../memory/memory-health.indicator';
 import { ProviderRegistry } from '../providers/provider-registry.service';
 import { ProviderHealthIndicator } from './provider-health.indicator';
 import { RoutingHealthIndicator } from './routing-health.indicator';
@@ -22,6 +23,7 @@ export class HealthController {
     private readonly providerHealth: ProviderHealthIndicator,
     private readonly registry: ProviderRegistry,
     private readonly routing: RoutingHealthIndicator,
+    private readonly memory: MemoryHealthIndicator,
   ) {}
 
   @Get('live')
@@ -40,7 +42,10 @@ export class HealthController {
       providers.length > 0
         ? providers.map((provider) => () => this.providerHealth.check(provider))
         : [() => this.providerHealth.noProvider()];
-    checks.push(() => this.routing.check());
+    checks.push(
+      () => this.routing.check(),
+      () => this.memory.check(),
+    );
     try {
       return await this.health.check(checks);
     } catch (error) {

@@ -46,6 +46,17 @@ export class MemoryStore implements OnApplicationBootstrap, OnApplicationShutdow
     return this.config.databaseUrl === undefined ? 'pglite' : 'postgres';
   }
 
+  /** For readiness details: whether the store is open, being opened, or failed last time. */
+  get state(): 'open' | 'opening' | 'unavailable' | 'closed' {
+    if (this.client !== undefined) {
+      return 'open';
+    }
+    if (this.opening !== undefined) {
+      return 'opening';
+    }
+    return this.failedAt > 0 ? 'unavailable' : 'closed';
+  }
+
   /** Rejects with MemoryUnavailableError while the store cannot be opened. */
   repository(): Promise<MemoryRepository> {
     if (this.opening === undefined) {

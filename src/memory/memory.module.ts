@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { TerminusModule } from '@nestjs/terminus';
 
 import { CompletionsModule } from '../completions/completions.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { MemoryEmbedder } from './memory-embedder.service';
+import { MemoryHealthIndicator } from './memory-health.indicator';
 import { MemoryCompletionsController } from './memory-completions.controller';
 import { memoryConfig } from './memory.config';
 import { MemoryController } from './memory.controller';
@@ -13,9 +15,21 @@ import { MemoryStore } from './memory-store.service';
 import { MemoryWriter } from './memory-writer.service';
 
 @Module({
-  imports: [ConfigModule.forFeature(memoryConfig), CompletionsModule, ProvidersModule],
+  imports: [
+    ConfigModule.forFeature(memoryConfig),
+    CompletionsModule,
+    ProvidersModule,
+    TerminusModule,
+  ],
   controllers: [MemoryCompletionsController, MemoryController],
-  providers: [MemoryStore, MemoryEmbedder, MemoryWriter, MemoryService, MemoryEnabledGuard],
-  exports: [MemoryStore, MemoryWriter, MemoryService],
+  providers: [
+    MemoryStore,
+    MemoryEmbedder,
+    MemoryWriter,
+    MemoryService,
+    MemoryEnabledGuard,
+    MemoryHealthIndicator,
+  ],
+  exports: [MemoryHealthIndicator],
 })
 export class MemoryModule {}
