@@ -1,0 +1,348 @@
+import { randomBytes } from 'node:crypto';
+import { connect, createServer, Socket } from 'node:net';
+import { Client } from 'pg';
+
+import { authHeaders, sleep, TEST_KEY } from './gateway';
+
+/** Anything with a base URL: an in-process gateway (startGateway) or a spawned one. */
+export interface GatewayUrl {
+  url: string;
+}
+
+/** CI exports DATABASE_URL (.ci/run); MEMORY_TEST_DATABASE_URL overrides it for these suites. */
+export const POSTGRES_URL =
+  process.env.MEMORY_TEST_DATABASE_URL ??
+  process.env.DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/test';
+
+/** The text every injected system message starts with. */
+export const INJECTED_PREFIX = 'Relevant memories from earlier conversations';
+
+export interface Memory {
+  id: string;
+  object: 'memory';
+  namespace: string;
+  role: string;
+  content: string;
+  model: string | null;
+  request_id: string | null;
+  metadata: Record<string, unknown>;
+  created_at: string;
+  score?: number;
+}
+
+export interface MemoryBackend {
+  name: string;
+  /** Env for startGateway / spawnGateway that points the memory store at this backend. */
+  setup(): Promise<Record<string, string>>;
+  teardown(): Promise<void>;
+}
+
+export interface PostgresSchema {
+  schema: string;
+  /** DATABASE_URL for the gateway, confined to the schema. */
+  url: string;
+  /** The same, through another port on loopback (a proxy in front of Postgres). */
+  urlVia(port: number): string;
+  drop(): Promise<void>;
+}
+
+/** Where POSTGRES_URL points, for a proxy to forward to. */
+export function postgresTarget(): { host: string; port: number } {
+  const url = new URL(POSTGRES_URL);
+  return { host: url.hostname, port: Number(url.port || 5432) };
+}
+
+function withSearchPath(base: string, schema: string): string {
+  // Built by hand: URLSearchParams would encode the space as '+', which libpq-style parsers vary on.
+  const options = encodeURIComponent(`-c search_path=${schema}`);
+  return `${base}${base.includes('?') ? '&' : '?'}options=${options}`;
+}
+
+function redacted(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password !== '') {
+    parsed.password = '***';
+  }
+  return parsed.toString();
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 5000 });
+  // A connection that dies while idle would otherwise crash the test process.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query(sql);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * A fresh schema on the test server, so runs and suites never see each other's rows. CI has
+ * Postgres, so an unreachable server fails the suite rather than skipping it: a skip would let
+ * the Postgres half of the memory tests silently stop running.
+ */
+export async function createPostgresSchema(): Promise<PostgresSchema> {
+  const schema = `memory_e2e_${randomBytes(6).toString('hex')}`;
+  try {
+    await adminQuery(`CREATE SCHEMA ${schema}`);
+  } catch (error) {
+    throw new Error(
+      `Postgres is not reachable at ${redacted(POSTGRES_URL)} (${(error as Error).message}). ` +
+        'Start it with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` ' +
+        '(or any Postgres with trust auth and a database named test), or point ' +
+        'MEMORY_TEST_DATABASE_URL at another server.',
+    );
+  }
+  return {
+    schema,
+    url: withSearchPath(POSTGRES_URL, schema),
+    urlVia(port) {
+      const base = new URL(POSTGRES_URL);
+      base.hostname = '127.0.0.1';
+      base.port = String(port);
+      return withSearchPath(base.toString(), schema);
+    },
+    drop: () => adminQuery(`DROP SCHEMA IF EXISTS ${schema} CASCADE`),
+  };
+}
+
+/** Both stores the gateway supports, for `describe.each(memoryBackends())('... on $name', ...)`. */
+export function memoryBackends(): MemoryBackend[] {
+  // A suite may set up more than one gateway on a backend; every schema it made is dropped.
+  const schemas: PostgresSchema[] = [];
+  return [
+    {
+      name: 'PGlite (memory://)',
+      setup: () => Promise.resolve({ MEMORY_ENABLED: 'true', DATA_DIR: 'memory://' }),
+      teardown: () => Promise.resolve(),
+    },
+    {
+      name: 'Postgres',
+      setup: async () => {
+        const schema = await createPostgresSchema();
+        schemas.push(schema);
+        return { MEMORY_ENABLED: 'true', DATABASE_URL: schema.url };
+      },
+      teardown: async () => {
+        await Promise.all(schemas.splice(0).map((schema) => schema.drop()));
+      },
+    },
+  ];
+}
+
+let namespaces = 0;
+
+/** A namespace no other test uses, so tests share one store without seeing each other. */
+export function freshNamespace(label = 'ns'): string {
+  return `${label}-${++namespaces}-${randomBytes(3).toString('hex')}`;
+}
+
+export function memoryChatUrl(gateway: GatewayUrl, query: Record<string, string> = {}): string {
+  const search = new URLSearchParams(query).toString();
+  return `${gateway.url}/v1/memory/chat/completions${search ? `?${search}` : ''}`;
+}
+
+export function postMemoryChat(
+  gateway: GatewayUrl,
+  body: unknown,
+  query: Record<string, string> = {},
+  headers: Record<string, string> = authHeaders(),
+): Promise<Response> {
+  return fetch(memoryChatUrl(gateway, query), {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** A call to the management API with the given key (JSON body when there is one). */
+export function memoryApi(
+  gateway: GatewayUrl,
+  method: string,
+  path: string,
+  body?: unknown,
+  key = TEST_KEY,
+): Promise<Response> {
+  return fetch(`${gateway.url}/v1/memory${path}`, {
+    method,
+    headers: authHeaders(key),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+export function memoriesPath(namespace: string, rest = ''): string {
+  return `/namespaces/${encodeURIComponent(namespace)}/memories${rest}`;
+}
+
+/** Stores memories through the API and returns their ids; fails the test on anything but 201. */
+export async function addMemories(
+  gateway: GatewayUrl,
+  namespace: string,
+  items: unknown,
+  key = TEST_KEY,
+): Promise<string[]> {
+  const response = await memoryApi(gateway, 'POST', memoriesPath(namespace), items, key);
+  const text = await response.text();
+  if (response.status !== 201) {
+    throw new Error(`adding memories to ${namespace} answered ${response.status}: ${text}`);
+  }
+  return (JSON.parse(text) as { data: Array<{ id: string }> }).data.map((item) => item.id);
+}
+
+/** One page (the newest 100) of a namespace; fails the test on anything but 200. */
+export async function listMemories(
+  gateway: GatewayUrl,
+  namespace: string,
+  key = TEST_KEY,
+): Promise<Memory[]> {
+  const response = await memoryApi(
+    gateway,
+    'GET',
+    memoriesPath(namespace, '?limit=100'),
+    undefined,
+    key,
+  );
+  const text = await response.text();
+  if (response.status !== 200) {
+    throw new Error(`listing ${namespace} answered ${response.status}: ${text}`);
+  }
+  return (JSON.parse(text) as { data: Memory[] }).data;
+}
+
+/**
+ * Completed turns are written asynchronously: polls the namespace until `predicate` holds and
+ * returns what it saw then.
+ */
+export async function waitForMemories(
+  gateway: GatewayUrl,
+  namespace: string,
+  predicate: (memories: Memory[]) => boolean,
+  key = TEST_KEY,
+  timeoutMs = 5000,
+): Promise<Memory[]> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'nothing yet';
+  for (;;) {
+    const response = await memoryApi(
+      gateway,
+      'GET',
+      memoriesPath(namespace, '?limit=100'),
+      undefined,
+      key,
+    );
+    const text = await response.text();
+    if (response.status === 200) {
+      const memories = (JSON.parse(text) as { data: Memory[] }).data;
+      if (predicate(memories)) {
+        return memories;
+      }
+      last = JSON.stringify(memories.map((memory) => `${memory.role}: ${memory.content}`));
+    } else {
+      last = `${response.status} ${text}`;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `namespace ${namespace} did not reach the expected memories within ${timeoutMs} ms; last seen: ${last}`,
+      );
+    }
+    await sleep(100);
+  }
+}
+
+export function contents(memories: Memory[]): string[] {
+  return memories.map((memory) => memory.content).sort();
+}
+
+/**
+ * Proves a write did NOT happen: writes are asynchronous, so absence right after a request shows
+ * nothing. This sends a turn that must be written, waits for it, and returns the namespace then;
+ * anything the earlier request wrongly queued has had its chance to land by then.
+ */
+export async function settleWrites(
+  gateway: GatewayUrl,
+  namespace: string,
+  key = TEST_KEY,
+): Promise<{ memories: Memory[]; barrier: string[] }> {
+  const marker = `barrier-${randomBytes(4).toString('hex')}`;
+  // The fake upstream answers `echo: X` with X, so the answer is known and unique too.
+  const response = await postMemoryChat(
+    gateway,
+    { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `echo: ${marker}` }] },
+    { namespace, memory: 'write' },
+    authHeaders(key),
+  );
+  if (response.status !== 200) {
+    throw new Error(`the barrier turn answered ${response.status}: ${await response.text()}`);
+  }
+  await response.text();
+  await waitForMemories(gateway, namespace, (all) => all.some((m) => m.content === marker), key);
+  await sleep(300);
+  return {
+    memories: await listMemories(gateway, namespace, key),
+    barrier: [`echo: ${marker}`, marker],
+  };
+}
+
+export interface TcpProxy {
+  port: number;
+  /** Cuts every open connection and refuses new ones, as a store that went down would. */
+  pause(): void;
+  resume(): void;
+  close(): Promise<void>;
+}
+
+/** A loopback TCP proxy in front of `targetHost:targetPort`, to take a store down mid-run. */
+export async function startTcpProxy(
+  targetPort: number,
+  targetHost = '127.0.0.1',
+): Promise<TcpProxy> {
+  const sockets = new Set<Socket>();
+  let paused = false;
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  };
+  const server = createServer((client) => {
+    track(client);
+    if (paused) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(targetPort, targetHost);
+    track(upstream);
+    const cut = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', cut).on('close', cut);
+    upstream.on('error', cut).on('close', cut);
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as { port: number };
+  const destroyAll = () => {
+    for (const socket of sockets) {
+      socket.destroy();
+    }
+  };
+  return {
+    port,
+    pause() {
+      paused = true;
+      destroyAll();
+    },
+    resume() {
+      paused = false;
+    },
+    close() {
+      destroyAll();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
