@@ -97,7 +97,7 @@ describe('Straico models and health', () => {
       expect(status).toBe(200);
       expect(body.status).toBe('ok');
       expect(body.details['provider:straico']).toMatchObject({ status: 'up' });
-      expect(Object.keys(body.details)).toEqual(['provider:straico', 'routes']);
+      expect(Object.keys(body.details)).toEqual(['provider:straico', 'routes', 'memory']);
       const probes = straico.requests.filter((r) => r.path === '/v0/user');
       expect(probes).toHaveLength(1);
       expect(probes[0].headers.authorization).toBe('Bearer straico-test-key');
@@ -170,7 +170,7 @@ describe('Straico without STRAICO_API_KEY', () => {
   it('should leave the provider out of /health/ready', async () => {
     const { status, body } = await ready(gateway);
     expect(status).toBe(200);
-    expect(Object.keys(body.details)).toEqual(['provider:openai', 'routes']);
+    expect(Object.keys(body.details)).toEqual(['provider:openai', 'routes', 'memory']);
     expect(straico.requests).toHaveLength(0);
   });
 

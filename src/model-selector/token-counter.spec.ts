@@ -14,6 +14,16 @@ describe('o200kTokenCounter', () => {
     ['the README', README],
     ['code', readFileSync(join(__dirname, 'model-selector.ts'), 'utf8')],
     ['emoji and CJK', '😀 héllo 漢字テスト '.repeat(500)],
+    // Pieces are cut every ~2 KB: never inside indentation or between punctuation and a newline.
+    [
+      'indented JSON',
+      JSON.stringify(
+        { messages: Array(200).fill({ role: 'user', content: 'Hi, there.' }) },
+        null,
+        4,
+      ),
+    ],
+    ['lines ending in punctuation', 'one, two,\nthree;\n\n  four.\n \n'.repeat(400)],
   ])('should count %s exactly as the o200k_base tokenizer', (_name, text) => {
     expect(o200kTokenCounter.count(text)).toBe(exact(text));
   });

@@ -61,7 +61,7 @@ function pieceEnd(text: string, start: number): number {
     return text.length;
   }
   for (let index = limit; index > start + RUN_CHARS; index -= 1) {
-    if (classOf(text.charCodeAt(index)) === SPACE) {
+    if (spaceCut(text, index)) {
       return index;
     }
   }
@@ -82,8 +82,8 @@ function runCut(text: string, start: number): number {
     const before = classOf(text.charCodeAt(index - 1));
     const after = classOf(text.charCodeAt(index));
     if (
-      after === SPACE ||
-      (before !== after && after !== LETTER) ||
+      (after === SPACE && spaceCut(text, index)) ||
+      (before !== after && after !== LETTER && after !== SPACE) ||
       (before === DIGIT && after === LETTER)
     ) {
       return index;
@@ -96,6 +96,17 @@ const SPACE = 0;
 const DIGIT = 1;
 const LETTER = 2;
 const OTHER = 3;
+
+/**
+ * Before the first space of a run is a cut the pre-tokenizer makes too; inside a run of
+ * whitespace it is not (runs split where they like: "\n    {" keeps "\n   " together). Line
+ * breaks and tabs are not cut before: they join the punctuation before them (",\n") or the
+ * word after them ("\tword").
+ */
+function spaceCut(text: string, index: number): boolean {
+  const previous = text.charCodeAt(index - 1);
+  return text.charCodeAt(index) === 32 && classOf(previous) !== SPACE;
+}
 
 /** ASCII classes as o200k's pre-tokenizer sees them; anything beyond ASCII counts as a letter. */
 function classOf(code: number): number {
