@@ -252,6 +252,36 @@ describe('API documentation', () => {
     });
   });
 
+  it('should document the memory routes with their path and query parameters', () => {
+    const memoryChat = document.paths['/v1/memory/chat/completions']?.post;
+    expect(memoryChat.parameters).toEqual([
+      expect.objectContaining({ name: 'namespace', in: 'query', required: false }),
+      expect.objectContaining({ name: 'memory', in: 'query', required: false }),
+    ]);
+    const memories = '/v1/memory/namespaces/{namespace}/memories';
+    const expected: Array<[string, string, string[]]> = [
+      ['/v1/memory/namespaces', 'get', []],
+      [memories, 'get', ['namespace', 'limit', 'after', 'q']],
+      [memories, 'post', ['namespace']],
+      [`${memories}/{id}`, 'get', ['namespace', 'id']],
+      [`${memories}/{id}`, 'delete', ['namespace', 'id']],
+      ['/v1/memory/namespaces/{namespace}', 'delete', ['namespace']],
+    ];
+    for (const [path, method, parameters] of expected) {
+      const operation = document.paths[path]?.[method];
+      expect({
+        path,
+        method,
+        parameters: (operation?.parameters ?? []).map((p) => p.name),
+      }).toEqual({
+        path,
+        method,
+        parameters,
+      });
+      expect(jsonMedia(operation.responses['401']).schema).toEqual({ $ref: ERROR_SCHEMA_REF });
+    }
+  });
+
   it('should ship request examples that the gateway itself accepts', async () => {
     const examples = jsonMedia(chatPost().requestBody).examples ?? {};
     expect(Object.keys(examples).length).toBeGreaterThanOrEqual(3);

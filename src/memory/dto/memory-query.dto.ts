@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 
 import { NAMESPACE_PATTERN, NAMESPACE_RULE } from '../namespace';
@@ -27,12 +27,14 @@ export class MemoryCompletionQueryDto {
 }
 
 export class NamespaceParamsDto {
+  @ApiProperty({ example: 'user123', pattern: NAMESPACE_PATTERN.source })
   @Matches(NAMESPACE_PATTERN, { message: `namespace ${NAMESPACE_RULE}` })
   namespace: string;
 }
 
 export class MemoryParamsDto extends NamespaceParamsDto {
   // Any string: an id that is not a uuid is simply not found.
+  @ApiProperty({ format: 'uuid' })
   id: string;
 }
 
