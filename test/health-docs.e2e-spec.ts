@@ -262,7 +262,7 @@ describe('API documentation', () => {
     const expected: Array<[string, string, string[]]> = [
       ['/v1/memory/namespaces', 'get', []],
       [memories, 'get', ['namespace', 'limit', 'after', 'q']],
-      [memories, 'post', ['namespace']],
+      [memories, 'post', ['namespace', 'conversation']],
       [`${memories}/{id}`, 'get', ['namespace', 'id']],
       [`${memories}/{id}`, 'delete', ['namespace', 'id']],
       ['/v1/memory/namespaces/{namespace}', 'delete', ['namespace']],

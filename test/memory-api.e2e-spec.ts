@@ -383,6 +383,40 @@ describe.each(memoryBackends())('memory management API on $name', (backend) => {
     });
   });
 
+  it('should index each user turn with the turn before it only for a conversation=true batch', async () => {
+    const conversation = [
+      { role: 'assistant', content: "What is your sister's name?" },
+      { role: 'user', content: 'Maya' },
+    ];
+    const search = async (namespace: string) => {
+      const response = await memoryApi(gateway, 'GET', memoriesPath(namespace, '?q=sister'));
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { data: Memory[] }).data.map((m) => m.content);
+    };
+    const asConversation = freshNamespace('conversation');
+    const added = await memoryApi(
+      gateway,
+      'POST',
+      memoriesPath(asConversation, '?conversation=true'),
+      conversation,
+    );
+    expect(added.status).toBe(201);
+    expect(await search(asConversation)).toContain('Maya');
+
+    const separate = freshNamespace('separate');
+    await addMemories(gateway, separate, conversation);
+    expect(await search(separate)).not.toContain('Maya');
+
+    const bad = await memoryApi(
+      gateway,
+      'POST',
+      memoriesPath(separate, '?conversation=yes'),
+      conversation,
+    );
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { param: string } }).error.param).toBe('conversation');
+  });
+
   describe('search with q=', () => {
     let namespace: string;
 

@@ -472,6 +472,35 @@ describe.each(memoryBackends())('POST /v1/memory/chat/completions on $name', (ba
     expect(contents(memories)).toEqual([ANSWER, content, ...barrier].sort());
   });
 
+  it("should find a short answer later by the assistant's question it answered", async () => {
+    const namespace = freshNamespace('neighbour');
+    const answered = await postMemoryChat(
+      gateway,
+      ask([
+        { role: 'user', content: 'Can you help me plan a birthday?' },
+        { role: 'assistant', content: "Sure! What is your sister's name?" },
+        { role: 'user', content: 'Maya' },
+      ]),
+      { namespace, memory: 'write' },
+    );
+    expect(answered.status).toBe(200);
+    await answered.text();
+    await waitForMemories(gateway, namespace, (memories) =>
+      memories.some((memory) => memory.content === 'Maya'),
+    );
+
+    // "Maya" shares no word with the question; the question it answered does.
+    const later = await postMemoryChat(
+      gateway,
+      ask([{ role: 'user', content: 'Remind me, what is my sister called?' }]),
+      { namespace, memory: 'read' },
+    );
+    expect(later.status).toBe(200);
+    const injected = injectedMessages(lastUpstreamMessages(gateway));
+    expect(injected).toHaveLength(1);
+    expect(injected[0].content).toMatch(/\] user: Maya$/m);
+  });
+
   describe('the official openai SDK', () => {
     let client: OpenAI;
 

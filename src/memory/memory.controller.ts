@@ -25,7 +25,12 @@ import type { Request } from 'express';
 
 import { GatewayException } from '../common/errors/gateway.exception';
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator';
-import { ListMemoriesQueryDto, MemoryParamsDto, NamespaceParamsDto } from './dto/memory-query.dto';
+import {
+  AddMemoriesQueryDto,
+  ListMemoriesQueryDto,
+  MemoryParamsDto,
+  NamespaceParamsDto,
+} from './dto/memory-query.dto';
 import {
   AddMemoriesResultDto,
   MemoryDeletedDto,
@@ -35,6 +40,7 @@ import {
   NamespaceListDto,
   NewMemoryDto,
 } from './dto/memory.dto';
+import { withNeighbourContext } from './memory-context';
 import { MemoryEnabledGuard } from './memory-enabled.guard';
 import { parseNewMemories, toMemoryDto, toNamespaceDto } from './memory.mappers';
 import { MemoryRepository } from './memory.repository';
@@ -120,7 +126,9 @@ export class MemoryController {
   @ApiOperation({
     summary: 'Add one memory or a batch',
     description:
-      'Exact duplicates (same role and content) of stored memories are not stored again.',
+      'Exact duplicates (same role and content) of stored memories are not stored again. With ' +
+      '`conversation=true` the batch is one conversation in order, and each user turn is also ' +
+      'found by the words of the turn before it, as turns written by completions are.',
   })
   @ApiBody({
     schema: {
@@ -134,14 +142,18 @@ export class MemoryController {
   @ApiErrorResponses(400, 401, 413, 503)
   async add(
     @Param() params: NamespaceParamsDto,
+    @Query() query: AddMemoriesQueryDto,
     @Body() body: unknown,
     @Req() request: Request,
   ): Promise<AddMemoriesResultDto> {
     const scope = memoryScope(request.apiKey!, params.namespace);
-    const items = parseNewMemories(body).map((item) => ({
-      ...item,
-      requestId: request.id as string,
-    }));
+    const parsed = parseNewMemories(body);
+    const items = (query.conversation === 'true' ? withNeighbourContext(parsed) : parsed).map(
+      (item) => ({
+        ...item,
+        requestId: request.id as string,
+      }),
+    );
     return this.use(async (repository) => {
       const result = await repository.add(scope.tenant, scope.namespace, items);
       return {

@@ -192,6 +192,17 @@ describe.each([pglite, postgres()])('MemoryRepository on $name', (backend) => {
     expect(await repo.search(t, 'ns', 'the and')).toEqual([]);
   });
 
+  it('should find a memory by its context words, ranked below a memory saying them itself', async () => {
+    const t = tenant();
+    await repo.add(t, 'ns', [
+      { content: 'Maya', context: "What is your sister's name?" },
+      { content: 'My sister loves chess' },
+    ]);
+    const found = await repo.search(t, 'ns', 'sister');
+    expect(found.map((m) => m.content)).toEqual(['My sister loves chess', 'Maya']);
+    expect(found[0].score).toBeGreaterThan(found[1].score);
+  });
+
   it('should fuse text and vector ranks when the query has an embedding', async () => {
     const t = tenant();
     // Axis 0: pets, axis 1: work, axis 2: travel (unit vectors, as the embedder stores them).

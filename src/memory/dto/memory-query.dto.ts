@@ -55,3 +55,15 @@ export class ListMemoriesQueryDto {
   @IsOptional()
   q?: string;
 }
+
+export class AddMemoriesQueryDto {
+  @ApiPropertyOptional({
+    description:
+      'The batch is one conversation in order (user turns indexed with the turn before).',
+    enum: ['true', 'false'],
+    default: 'false',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'conversation must be true or false' })
+  conversation?: string;
+}
