@@ -176,10 +176,16 @@ export class MemoryRepository {
     // characters of the text from being read as tsquery operators. Normalisation 32 maps the
     // rank to rank/(rank+1), so scores and minScore live in [0, 1).
     const { rows } = await this.sql.query<MemoryRow & { score: number }>(
+      // OFFSET 0 fences the subquery so each match is ranked once, not again by the filter:
+      // ranking dominates the cost when common words match a large share of a big namespace.
       `WITH ${ANY_WORD_QUERY}
-       SELECT ${COLUMNS}, ts_rank_cd(search, q.q, 32) AS score
-       FROM memories, q
-       WHERE tenant = $1 AND namespace = $2 AND search @@ q.q AND ts_rank_cd(search, q.q, 32) >= $4
+       SELECT * FROM (
+         SELECT ${COLUMNS}, ts_rank_cd(search, q.q, 32) AS score
+         FROM memories, q
+         WHERE tenant = $1 AND namespace = $2 AND search @@ q.q
+         OFFSET 0
+       ) AS ranked
+       WHERE score >= $4
        ORDER BY score DESC, created_at DESC, seq DESC
        LIMIT $5`,
       [
@@ -210,10 +216,15 @@ export class MemoryRepository {
     const limit = pageSize(options.limit, 10);
     const { rows } = await this.sql.query<MemoryRow & { score: number }>(
       `WITH ${ANY_WORD_QUERY},
-       text_hits AS (
-         SELECT id, row_number() OVER (ORDER BY ts_rank_cd(search, q.q, 32) DESC, created_at DESC, seq DESC) AS r
+       text_ranked AS (
+         SELECT id, created_at, seq, ts_rank_cd(search, q.q, 32) AS rank
          FROM memories, q
-         WHERE tenant = $1 AND namespace = $2 AND search @@ q.q AND ts_rank_cd(search, q.q, 32) >= $4
+         WHERE tenant = $1 AND namespace = $2 AND search @@ q.q
+         OFFSET 0
+       ),
+       text_hits AS (
+         SELECT id, row_number() OVER (ORDER BY rank DESC, created_at DESC, seq DESC) AS r
+         FROM text_ranked WHERE rank >= $4
          ORDER BY r LIMIT $5
        ),
        recent AS (
