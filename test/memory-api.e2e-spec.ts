@@ -7,6 +7,7 @@ import {
   memoriesPath,
   memoryApi,
   memoryBackends,
+  startMemoryGateway,
   postMemoryChat,
 } from './support/memory';
 
@@ -36,9 +37,7 @@ describe.each(memoryBackends())('memory management API on $name', (backend) => {
   let gateway: TestGateway;
 
   beforeAll(async () => {
-    const env = await backend.setup();
-    gateway = await startGateway({ ...env, GATEWAY_API_KEYS: `${TEST_KEY},${OTHER_KEY}` });
-    await memoryApi(gateway, 'GET', '/namespaces');
+    gateway = await startMemoryGateway(backend, OTHER_KEY);
   }, BOOT_TIMEOUT_MS);
   afterAll(async () => {
     await gateway?.close();

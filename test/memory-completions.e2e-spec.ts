@@ -19,6 +19,7 @@ import {
   listMemories,
   memoryApi,
   memoryBackends,
+  startMemoryGateway,
   memoryChatUrl,
   postMemoryChat,
   settleWrites,
@@ -81,10 +82,7 @@ describe.each(memoryBackends())('POST /v1/memory/chat/completions on $name', (ba
   let gateway: TestGateway;
 
   beforeAll(async () => {
-    const env = await backend.setup();
-    gateway = await startGateway({ ...env, GATEWAY_API_KEYS: `${TEST_KEY},${OTHER_KEY}` });
-    // Opens the store now, so no test's timing includes the first open.
-    await memoryApi(gateway, 'GET', '/namespaces');
+    gateway = await startMemoryGateway(backend, OTHER_KEY);
   }, BOOT_TIMEOUT_MS);
   afterAll(async () => {
     await gateway?.close();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, createServer, Socket } from 'node:net';
 import { Client } from 'pg';
 
-import { authHeaders, sleep, TEST_KEY } from './gateway';
+import { authHeaders, sleep, startGateway, TEST_KEY, TestGateway } from './gateway';
 
 /** Anything with a base URL: an in-process gateway (startGateway) or a spawned one. */
 export interface GatewayUrl {
@@ -133,6 +133,24 @@ export function memoryBackends(): MemoryBackend[] {
   ];
 }
 
+/**
+ * Boots an in-process gateway on the backend with two keys (TEST_KEY and `otherKey`) and opens
+ * its store at once, so that no test's timing includes the first open.
+ */
+export async function startMemoryGateway(
+  backend: MemoryBackend,
+  otherKey: string,
+  env: Record<string, string> = {},
+): Promise<TestGateway> {
+  const gateway = await startGateway({
+    ...(await backend.setup()),
+    GATEWAY_API_KEYS: `${TEST_KEY},${otherKey}`,
+    ...env,
+  });
+  await memoryApi(gateway, 'GET', '/namespaces');
+  return gateway;
+}
+
 let namespaces = 0;
 
 /** A namespace no other test uses, so tests share one store without seeing each other. */
@@ -198,6 +216,19 @@ export async function listMemories(
   namespace: string,
   key = TEST_KEY,
 ): Promise<Memory[]> {
+  const page = await newestPage(gateway, namespace, key);
+  if (typeof page === 'string') {
+    throw new Error(`listing ${namespace} answered ${page}`);
+  }
+  return page;
+}
+
+/** The newest 100 memories, or the status and body of a failed answer. */
+async function newestPage(
+  gateway: GatewayUrl,
+  namespace: string,
+  key: string,
+): Promise<Memory[] | string> {
   const response = await memoryApi(
     gateway,
     'GET',
@@ -206,10 +237,9 @@ export async function listMemories(
     key,
   );
   const text = await response.text();
-  if (response.status !== 200) {
-    throw new Error(`listing ${namespace} answered ${response.status}: ${text}`);
-  }
-  return (JSON.parse(text) as { data: Memory[] }).data;
+  return response.status === 200
+    ? (JSON.parse(text) as { data: Memory[] }).data
+    : `${response.status} ${text}`;
 }
 
 /**
@@ -226,22 +256,13 @@ export async function waitForMemories(
   const deadline = Date.now() + timeoutMs;
   let last = 'nothing yet';
   for (;;) {
-    const response = await memoryApi(
-      gateway,
-      'GET',
-      memoriesPath(namespace, '?limit=100'),
-      undefined,
-      key,
-    );
-    const text = await response.text();
-    if (response.status === 200) {
-      const memories = (JSON.parse(text) as { data: Memory[] }).data;
-      if (predicate(memories)) {
-        return memories;
-      }
-      last = JSON.stringify(memories.map((memory) => `${memory.role}: ${memory.content}`));
+    const memories = await newestPage(gateway, namespace, key);
+    if (typeof memories === 'string') {
+      last = memories;
+    } else if (predicate(memories)) {
+      return memories;
     } else {
-      last = `${response.status} ${text}`;
+      last = JSON.stringify(memories.map((memory) => `${memory.role}: ${memory.content}`));
     }
     if (Date.now() > deadline) {
       throw new Error(
