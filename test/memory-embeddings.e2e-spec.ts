@@ -48,22 +48,20 @@ describe('Memory with embeddings (hybrid ranking)', () => {
     await Promise.all([hybrid?.close(), textOnly?.close()]);
   });
 
-  it('should embed stored memories through the upstream /embeddings with the configured model', async () => {
+  it('should embed memories added through the API with the configured model, and find them by meaning', async () => {
     const namespace = freshNamespace('embed');
     await addMemories(hybrid, namespace, { content: FACT });
-    // The API adds synchronously, without embeddings; completed turns are embedded on write.
-    await postMemoryChat(
-      hybrid,
-      { model: 'gpt-4o-mini', messages: [{ role: 'user', content: FACT }] },
-      { namespace },
-    );
-    const deadline = Date.now() + 5000;
-    while (hybrid.upstream.embeddingRequests().length === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const request = hybrid.upstream.embeddingRequests()[0];
+    const [request] = hybrid.upstream.embeddingRequests();
     expect(request.body).toMatchObject({ model: 'text-embedding-3-small', input: [FACT] });
     expect(request.headers.authorization).toBe('Bearer sk-upstream-secret');
+
+    const search = await memoryApi(
+      hybrid,
+      'GET',
+      memoriesPath(namespace, `?q=${encodeURIComponent(QUESTION)}`),
+    );
+    const found = ((await search.json()) as { data: Memory[] }).data;
+    expect(found.map((m) => m.content)).toEqual([FACT]);
   });
 
   it('should find a paraphrased fact by meaning that text search alone misses', async () => {

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 
 import { ProviderRegistry } from '../providers/provider-registry.service';
 import { memoryConfig } from './memory.config';
+import { NewMemory } from './memory.types';
 
 // Embedding a query is on the request path, storing is not; both are bounded.
 const EMBED_TIMEOUT_MS = 10_000;
@@ -14,6 +15,7 @@ const EMBED_TIMEOUT_MS = 10_000;
 @Injectable()
 export class MemoryEmbedder {
   readonly model: string | undefined;
+  private readonly logger = new Logger('Memory');
 
   constructor(
     private readonly registry: ProviderRegistry,
@@ -24,6 +26,26 @@ export class MemoryEmbedder {
 
   get enabled(): boolean {
     return this.model !== undefined;
+  }
+
+  /**
+   * The memories with their vectors; unchanged when embeddings are off or the call fails (they
+   * are still found by text, so a failing embeddings endpoint never costs a memory).
+   */
+  async withEmbeddings<T extends NewMemory>(items: T[]): Promise<T[]> {
+    if (!this.enabled || items.length === 0) {
+      return items;
+    }
+    try {
+      const vectors = await this.embed(items.map((item) => item.content));
+      return items.map((item, index) => ({ ...item, embedding: vectors[index] }));
+    } catch (error) {
+      this.logger.warn(
+        `embeddings failed for ${items.length} memories, stored for text search only: ` +
+          (error as Error).message,
+      );
+      return items;
+    }
   }
 
   /** Unit-length vectors, so that a dot product in SQL is the cosine similarity. */

@@ -128,20 +128,11 @@ export class MemoryWriter implements BeforeApplicationShutdown {
     }
   }
 
-  /** Once per write: a failed embedding call leaves the turns to text search, never unkept. */
+  /** Once per write, not per retry: the vectors do not change while the store is down. */
   private async addEmbeddings(write: PendingWrite): Promise<void> {
-    if (!this.embedder.enabled || write.embedded) {
-      return;
-    }
-    write.embedded = true;
-    try {
-      const vectors = await this.embedder.embed(write.items.map((item) => item.content));
-      write.items = write.items.map((item, index) => ({ ...item, embedding: vectors[index] }));
-    } catch (error) {
-      this.logger.warn(
-        `embeddings failed for ${write.items.length} memories, stored for text search only: ` +
-          (error as Error).message,
-      );
+    if (!write.embedded) {
+      write.embedded = true;
+      write.items = await this.embedder.withEmbeddings(write.items);
     }
   }
 

@@ -39,7 +39,7 @@ describe('memoryConfig', () => {
       databaseUrl: undefined,
       dataDir: './data',
       maxTokens: 1000,
-      minScore: 0.05,
+      minScore: 0.1,
       retrievalTimeoutMs: 1000,
       writeRetryMs: 300_000,
       writeQueueMax: 10_000,

@@ -32,8 +32,11 @@ export const memoryConfig = registerAs('memory', () => {
     dataDir: envString(env.DATA_DIR) ?? './data',
     /** Budget for the memories injected into one request. */
     maxTokens: env.MEMORY_MAX_TOKENS ?? 1000,
-    /** Relevance threshold, in the search score's [0, 1) scale. */
-    minScore: env.MEMORY_MIN_SCORE ?? 0.05,
+    /**
+     * Relevance threshold in the text score's [0, 1) scale: one query word in the memory itself
+     * scores 0.5, one only in the turn before it 0.17; more words and closer together score more.
+     */
+    minScore: env.MEMORY_MIN_SCORE ?? 0.1,
     /** Longest a completion waits for retrieval before going on without memory. */
     retrievalTimeoutMs: env.MEMORY_RETRIEVAL_TIMEOUT_MS ?? 1000,
     /** How long completed turns are retried while the store is down before being given up. */

@@ -41,6 +41,7 @@ import {
   NewMemoryDto,
 } from './dto/memory.dto';
 import { withNeighbourContext } from './memory-context';
+import { MemoryEmbedder } from './memory-embedder.service';
 import { MemoryEnabledGuard } from './memory-enabled.guard';
 import { parseNewMemories, toMemoryDto, toNamespaceDto } from './memory.mappers';
 import { MemoryRepository } from './memory.repository';
@@ -60,6 +61,7 @@ export class MemoryController {
   constructor(
     private readonly store: MemoryStore,
     private readonly memory: MemoryService,
+    private readonly embedder: MemoryEmbedder,
   ) {}
 
   @Get()
@@ -154,8 +156,9 @@ export class MemoryController {
         requestId: request.id as string,
       }),
     );
+    const embedded = await this.embedder.withEmbeddings(items);
     return this.use(async (repository) => {
-      const result = await repository.add(scope.tenant, scope.namespace, items);
+      const result = await repository.add(scope.tenant, scope.namespace, embedded);
       return {
         object: 'list',
         data: result.items,
