@@ -25,10 +25,9 @@ import {
   postgresTarget,
   PostgresSchema,
   postMemoryChat,
-  startTcpProxy,
-  TcpProxy,
   waitForMemories,
 } from './support/memory';
+import { startTcpProxy, TcpProxy } from './support/tcp-proxy';
 
 const FACT = 'My dog is called Rex.';
 const QUESTION = 'What is my dog called?';

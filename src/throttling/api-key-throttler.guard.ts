@@ -1,20 +1,31 @@
-import { ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { ThrottlerException, ThrottlerGuard, ThrottlerRequest } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 
 import { IS_PUBLIC_ROUTE } from '../auth/public.decorator';
 import { GatewayException } from '../common/errors/gateway.exception';
 import { formatResetDuration } from './rate-limit-headers';
+import { throttlingConfig } from './throttling.config';
 
 /**
  * Counts requests per proxy key (per client IP when auth is disabled), applies the key's own
  * limit from the keys file, and answers with OpenAI's rate-limit headers. It runs after the
- * auth guard, so a request with a bad key never spends a real key's budget. A failing storage
- * lets requests through: an outage of the limiter must not become an outage of the gateway.
+ * auth guard, so a request with a bad key never spends a real key's budget.
  */
 @Injectable()
 export class ApiKeyThrottlerGuard extends ThrottlerGuard {
   private readonly log = new Logger(ApiKeyThrottlerGuard.name);
+  private lastFailureLog = 0;
+  /** Requests let through (or refused) because the storage failed. */
+  storageFailures = 0;
+
+  @Inject(throttlingConfig.KEY)
+  private readonly throttling: ConfigType<typeof throttlingConfig>;
+
+  private get failMode(): string {
+    return this.throttling.failMode;
+  }
 
   /** Probes, docs and metrics are polled by machines; limiting them would fail a healthy pod. */
   protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
@@ -23,6 +34,26 @@ export class ApiKeyThrottlerGuard extends ThrottlerGuard {
       context.getClass(),
     ]);
     return Promise.resolve(isPublic === true);
+  }
+
+  /**
+   * RATE_LIMIT_FAIL_MODE: `open` lets requests through (an outage of the limiter must not become
+   * an outage of the gateway), `closed` refuses them (where the limit protects a budget).
+   */
+  private storageFailed(error: unknown): boolean {
+    this.storageFailures += 1;
+    if (this.failMode === 'closed') {
+      throw GatewayException.rateLimitUnavailable();
+    }
+    const now = Date.now();
+    if (now - this.lastFailureLog > 10_000) {
+      this.lastFailureLog = now;
+      this.log.warn(
+        `Rate-limit storage failed (${(error as Error).message}); letting requests through ` +
+          `(${this.storageFailures} so far)`,
+      );
+    }
+    return true;
   }
 
   protected override async handleRequest(requestProps: ThrottlerRequest): Promise<boolean> {
@@ -42,8 +73,7 @@ export class ApiKeyThrottlerGuard extends ThrottlerGuard {
       if (error instanceof ThrottlerException) {
         throw error;
       }
-      this.log.warn({ err: error }, 'Rate-limit storage failed; letting the request through');
-      return true;
+      return this.storageFailed(error);
     }
 
     response.setHeader('x-ratelimit-limit-requests', limit);

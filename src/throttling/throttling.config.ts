@@ -1,11 +1,16 @@
 import { registerAs } from '@nestjs/config';
-import { IsInt, IsOptional, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
 
-import { validateEnv } from '../config/validate-env';
+import { envString, InvalidConfigError, validateEnv } from '../config/validate-env';
+
+export const FAIL_MODES = ['open', 'closed'] as const;
 
 class ThrottlingEnv {
   @IsOptional() @IsInt() @Min(1) THROTTLE_LIMIT?: number;
   @IsOptional() @IsInt() @Min(1) THROTTLE_TTL_MS?: number;
+  // REDIS_URL is checked by hand below: the generic message would echo its password.
+  @IsOptional() @IsIn(FAIL_MODES) RATE_LIMIT_FAIL_MODE?: (typeof FAIL_MODES)[number];
+  @IsOptional() @IsInt() @Min(1) REDIS_TIMEOUT_MS?: number;
 }
 
 export const throttlingConfig = registerAs('throttling', () => {
@@ -13,5 +18,32 @@ export const throttlingConfig = registerAs('throttling', () => {
   return {
     limit: env.THROTTLE_LIMIT ?? 60,
     ttlMs: env.THROTTLE_TTL_MS ?? 60_000,
+    /** Counters shared by every replica when set; in-process otherwise. */
+    redisUrl: parseRedisUrl(envString(process.env.REDIS_URL)),
+    /** What a request gets while the shared counters cannot be reached. */
+    failMode: env.RATE_LIMIT_FAIL_MODE ?? 'open',
+    /** Connect and command timeout: a limiter that hangs would hang every request. */
+    redisTimeoutMs: env.REDIS_TIMEOUT_MS ?? 250,
   };
 });
+
+const REDIS_PROTOCOLS = ['redis:', 'rediss:'];
+
+/** Names the variable without repeating the value, which may hold a password. */
+export function parseRedisUrl(value: string | undefined): string | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || !REDIS_PROTOCOLS.includes(url.protocol) || url.hostname === '') {
+    throw new InvalidConfigError(
+      'REDIS_URL is invalid (must look like redis://:password@host:6379/0 or rediss://...)',
+    );
+  }
+  return value;
+}

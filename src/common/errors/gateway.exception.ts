@@ -60,6 +60,15 @@ export class GatewayException extends HttpException {
     );
   }
 
+  static rateLimitUnavailable() {
+    return new GatewayException(HttpStatus.SERVICE_UNAVAILABLE, {
+      message: 'Rate limits cannot be checked right now; try again shortly.',
+      type: 'server_error',
+      param: null,
+      code: 'rate_limit_unavailable',
+    });
+  }
+
   static notFound(message: string) {
     return new GatewayException(HttpStatus.NOT_FOUND, {
       message,
