@@ -10,6 +10,27 @@ import { PinoLoggerService } from './logging/pino-logger.service';
 import { REQUEST_LOGGER } from './logging/logging.module';
 import { setupSwagger } from './swagger.setup';
 
+/**
+ * Response headers browser clients on another origin may read (CORS hides all but a few
+ * otherwise): the request id for support, OpenAI's rate-limit headers and retry-after for
+ * backoff, and what memory and model selection did.
+ */
+export const CORS_EXPOSED_HEADERS = [
+  'x-request-id',
+  'x-ratelimit-limit-requests',
+  'x-ratelimit-remaining-requests',
+  'x-ratelimit-reset-requests',
+  'retry-after',
+  'x-memory-namespace',
+  'x-memory-status',
+  'x-memory-injected',
+  'x-memory-retrieval-ms',
+  'x-gateway-selected-model',
+  'x-gateway-selection-reason',
+  'x-gateway-fallbacks',
+  'x-straico-coins',
+];
+
 /** Builds the gateway as main.ts runs it; e2e tests and the demo boot it the same way. */
 export async function createGatewayApp(): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
@@ -24,6 +45,19 @@ export async function createGatewayApp(): Promise<NestExpressApplication> {
   // Plain Express middleware, ahead of Nest's router: the request logger first, so that every
   // answer (a malformed body's included) has a request id and a log line; then the body parser.
   app.use(app.get<RequestHandler>(REQUEST_LOGGER));
+  // Behind an ingress the socket peer is the proxy: the client IP (the rate-limit key when auth is
+  // off) and scheme are only known from X-Forwarded-*, which must be believed from proxies alone.
+  app.set('trust proxy', config.trustProxy);
+  if (config.corsOrigins !== undefined) {
+    // After the request logger, so preflights get a request id too. Credentials stay off: clients
+    // authenticate with a bearer key, never cookies.
+    app.enableCors({
+      origin: config.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'DELETE'],
+      exposedHeaders: CORS_EXPOSED_HEADERS,
+      maxAge: 600,
+    });
+  }
   app.use(json({ limit: config.bodyLimit }));
   app.disable('x-powered-by');
   // ETags on one-off completions only cost a hash of every body.

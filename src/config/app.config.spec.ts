@@ -1,0 +1,121 @@
+import 'reflect-metadata';
+
+import { appConfig, parseCorsOrigins, parseTrustProxy } from './app.config';
+
+const VARIABLES = [
+  'PORT',
+  'HOST',
+  'BODY_LIMIT',
+  'SHUTDOWN_GRACE_MS',
+  'UPSTREAM_TIMEOUT_MS',
+  'LOG_LEVEL',
+  'DEFAULT_MODEL',
+  'TRUST_PROXY',
+  'CORS_ORIGINS',
+];
+
+function load(env: Record<string, string>) {
+  const saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));
+  VARIABLES.forEach((name) => delete process.env[name]);
+  Object.assign(process.env, env);
+  try {
+    return appConfig();
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) {
+        delete process.env[name];
+      } else {
+        process.env[name] = value;
+      }
+    }
+  }
+}
+
+describe('appConfig', () => {
+  it('should default to port 3000, no proxy trusted and CORS off', () => {
+    expect(load({})).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      bodyLimit: '10mb',
+      shutdownGraceMs: 25_000,
+      upstreamTimeoutMs: 300_000,
+      logLevel: 'info',
+      defaultModel: 'gpt-4o-mini',
+      trustProxy: false,
+      corsOrigins: undefined,
+    });
+  });
+
+  it.each<[string, unknown]>([
+    ['', false],
+    ['false', false],
+    ['FALSE', false],
+    ['true', true],
+    [' True ', true],
+    ['0', 0],
+    ['1', 1],
+    ['2', 2],
+    ['loopback', ['loopback']],
+    ['10.0.0.0/8', ['10.0.0.0/8']],
+    ['loopback, 10.0.0.0/8,192.168.1.7', ['loopback', '10.0.0.0/8', '192.168.1.7']],
+    ['linklocal,uniquelocal', ['linklocal', 'uniquelocal']],
+    ['fd00::/8,::1', ['fd00::/8', '::1']],
+    ['10.0.0.0/255.0.0.0', ['10.0.0.0/255.0.0.0']],
+  ])('should read TRUST_PROXY=%j as %j', (value, expected) => {
+    expect(load({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it.each([
+    'yes please',
+    'maybe',
+    '-1',
+    '1.5',
+    '101',
+    '10.0.0.0/33',
+    'fd00::/129',
+    '10.0.0.300',
+    '10.0.0.0/8,',
+    'loopback;10.0.0.0/8',
+    'fd00::/ffff::',
+    '10.0.0.0/8/8',
+    'localhost',
+  ])('should refuse TRUST_PROXY=%j, naming it', (value) => {
+    expect(() => load({ TRUST_PROXY: value })).toThrow(
+      `Invalid configuration: TRUST_PROXY=${JSON.stringify(value)} is invalid (must be false, true, a hop count`,
+    );
+  });
+
+  it.each<[string, unknown]>([
+    ['', undefined],
+    ['  ', undefined],
+    ['*', '*'],
+    ['https://app.example.com', ['https://app.example.com']],
+    ['https://app.example.com/', ['https://app.example.com']],
+    [
+      'https://App.Example.com, http://localhost:5173',
+      ['https://app.example.com', 'http://localhost:5173'],
+    ],
+  ])('should read CORS_ORIGINS=%j as %j', (value, expected) => {
+    expect(load({ CORS_ORIGINS: value }).corsOrigins).toEqual(expected);
+  });
+
+  it.each([
+    'app.example.com',
+    'https://app.example.com/path',
+    'https://app.example.com?x=1',
+    'https://*.example.com',
+    '*,https://app.example.com',
+    'https://app.example.com,',
+    'ftp://files.example.com',
+    'https://user:pw@app.example.com',
+  ])('should refuse CORS_ORIGINS=%j, naming it', (value) => {
+    expect(() => load({ CORS_ORIGINS: value })).toThrow(
+      `Invalid configuration: CORS_ORIGINS=${JSON.stringify(value)} is invalid (must be * or a comma list`,
+    );
+  });
+
+  it('should keep the parsers usable on their own for unset values', () => {
+    expect(parseTrustProxy(undefined)).toBe(false);
+    expect(parseCorsOrigins(undefined)).toBeUndefined();
+  });
+});
