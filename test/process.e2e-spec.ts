@@ -11,6 +11,8 @@ import {
 import { sleep } from './support/gateway';
 
 const KEY = 'sk-process-test-key-XYZ';
+// The W3C Trace Context example trace id.
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
 describe('the gateway process (dist/main.js)', () => {
   let upstream: FakeOpenAiUpstream;
@@ -60,7 +62,11 @@ describe('the gateway process (dist/main.js)', () => {
     await waitUntilListening(gateway);
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${KEY}`,
+        'content-type': 'application/json',
+        traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01`,
+      },
       body: JSON.stringify({
         model: 'gpt-4o-mini',
         messages: [{ role: 'user', content: 'my very private prompt' }],
@@ -90,6 +96,7 @@ describe('the gateway process (dist/main.js)', () => {
       reqId: response.headers.get('x-request-id'),
       keyId: 'env-key-1',
       model: 'gpt-4o-mini',
+      traceId: TRACE_ID,
       res: { statusCode: 200 },
       responseTime: expect.any(Number),
     });

@@ -25,8 +25,23 @@ export function assignRequestId(request: IncomingMessage, response: ServerRespon
   return id;
 }
 
+// W3C Trace Context: version-traceid-parentid-flags; all-zero ids are invalid by the spec.
+const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-([\da-f]{16})-[\da-f]{2}$/;
+const ZERO_TRACE = '0'.repeat(32);
+
 /**
- * One JSON line per request with request id, key id, model, status and latency. Headers and
+ * The trace id of a W3C `traceparent` header, so a log line can be found from the caller's
+ * OpenTelemetry trace; undefined when the header is absent or malformed.
+ */
+export function traceIdOf(request: IncomingMessage): string | undefined {
+  const header = request.headers.traceparent;
+  const match = typeof header === 'string' ? TRACEPARENT.exec(header.trim()) : null;
+  return match && match[1] !== ZERO_TRACE ? match[1] : undefined;
+}
+
+/**
+ * One JSON line per request with request id, key id, model, trace id (from `traceparent`),
+ * status and latency. Headers and
  * bodies are never logged: they hold proxy keys and prompts.
  *
  * pino-http runs as plain Express middleware, first in the chain (see app.factory.ts), rather
@@ -42,6 +57,7 @@ function createRequestLogger(logger: Pino): RequestHandler {
     reqId: request.id,
     keyId: request.apiKey?.id,
     model: request.gatewayModel,
+    traceId: traceIdOf(request),
   });
   return pinoHttp({
     logger,
