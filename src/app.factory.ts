@@ -1,13 +1,14 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { ConfigType } from '@nestjs/config';
-import type { RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { json } from 'express';
 
 import { AppModule } from './app.module';
 import { appConfig } from './config/app.config';
 import { PinoLoggerService } from './logging/pino-logger.service';
 import { REQUEST_LOGGER } from './logging/logging.module';
+import { MetricsMiddleware } from './metrics/metrics.middleware';
 import { setupSwagger } from './swagger.setup';
 
 /**
@@ -45,6 +46,12 @@ export async function createGatewayApp(): Promise<NestExpressApplication> {
   // Plain Express middleware, ahead of Nest's router: the request logger first, so that every
   // answer (a malformed body's included) has a request id and a log line; then the body parser.
   app.use(app.get<RequestHandler>(REQUEST_LOGGER));
+  // Metrics as plain Express middleware too, before the body parser: bodies it rejects (400,
+  // 413) are counted and its time measured; Nest's middleware consumer would cost ~6% at c32.
+  const metrics = app.get(MetricsMiddleware);
+  app.use((request: Request, response: Response, next: NextFunction) =>
+    metrics.use(request, response, next),
+  );
   // Behind an ingress the socket peer is the proxy: the client IP (the rate-limit key when auth is
   // off) and scheme are only known from X-Forwarded-*, which must be believed from proxies alone.
   app.set('trust proxy', config.trustProxy);

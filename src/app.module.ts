@@ -11,6 +11,7 @@ import { appConfig } from './config/app.config';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MemoryModule } from './memory/memory.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ApiKeyThrottlerGuard } from './throttling/api-key-throttler.guard';
 import { ThrottlingModule } from './throttling/throttling.module';
 
@@ -18,6 +19,7 @@ import { ThrottlingModule } from './throttling/throttling.module';
   imports: [
     ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: true, load: [appConfig] }),
     LoggingModule,
+    MetricsModule,
     AuthModule,
     ThrottlingModule,
     CompletionsModule,

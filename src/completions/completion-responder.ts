@@ -1,4 +1,5 @@
 import '../common/request/request-augmentation';
+import '../metrics/request-metrics';
 
 import { Injectable, StreamableFile } from '@nestjs/common';
 import type { Request, Response } from 'express';
@@ -41,6 +42,7 @@ export class CompletionResponder {
       policyHeader: typeof policyHeader === 'string' ? policyHeader : undefined,
       request: chatRequest,
       apiKey: request.apiKey!,
+      timing: request.gatewayMetrics,
       context: {
         signal: abortOnClientClose(response),
         requestId: request.id as string,

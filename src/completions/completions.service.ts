@@ -4,6 +4,9 @@ import type { ConfigType } from '@nestjs/config';
 import { ApiKeyIdentity } from '../auth/api-key.types';
 import { GatewayException } from '../common/errors/gateway.exception';
 import { ProviderException } from '../common/errors/provider.exception';
+import { MetricsService } from '../metrics/metrics.service';
+import { RequestMetrics } from '../metrics/request-metrics';
+import { UpstreamMeter } from '../metrics/upstream-meter';
 import { ProviderContext } from '../providers/chat-provider.interface';
 import {
   ChatCompletion,
@@ -21,6 +24,8 @@ export interface CompletionCall {
   context: ProviderContext;
   /** The `x-gateway-policy` request header, for `auto`. */
   policyHeader?: string;
+  /** The request's metrics record, when the metrics middleware started one. */
+  timing?: RequestMetrics;
 }
 
 const SELECTED_MODEL_HEADER = 'x-gateway-selected-model';
@@ -32,13 +37,21 @@ export class CompletionsService {
     private readonly planner: RoutePlanner,
     private readonly breakers: CircuitBreakers,
     @Inject(routingConfig.KEY) private readonly routing: ConfigType<typeof routingConfig>,
+    private readonly metrics: MetricsService,
   ) {}
 
-  complete(call: CompletionCall): Promise<ChatCompletion> {
+  async complete(call: CompletionCall): Promise<ChatCompletion> {
     const plan = this.planner.plan(call.request, call.apiKey, call.policyHeader);
-    return this.serve(plan, call, (candidate, request) =>
-      candidate.provider.complete(request, call.context),
-    );
+    const meter = this.metrics.upstreamMeter(call.timing, call.context.signal);
+    try {
+      const completion = await this.serve(plan, call, meter, (candidate, request) =>
+        candidate.provider.complete(request, call.context),
+      );
+      meter.usage(completion.usage);
+      return completion;
+    } finally {
+      meter.end();
+    }
   }
 
   /**
@@ -48,16 +61,32 @@ export class CompletionsService {
    */
   async stream(call: CompletionCall): Promise<AsyncIterable<ChatCompletionChunk>> {
     const plan = this.planner.plan(call.request, call.apiKey, call.policyHeader);
-    const { first, iterator } = await this.serve(plan, call, async (candidate, request) => {
+    const meter = this.metrics.upstreamMeter(call.timing, call.context.signal);
+    const { first, iterator } = await this.serve(plan, call, meter, async (candidate, request) => {
       const started = candidate.provider.stream(request, call.context)[Symbol.asyncIterator]();
       return { first: await started.next(), iterator: started };
+    }).catch((error: unknown) => {
+      meter.end();
+      throw error;
     });
     return (async function* primed() {
-      if (first.done) {
-        return;
+      try {
+        if (first.done) {
+          return;
+        }
+        meter.chunk(first.value);
+        yield first.value;
+        // for-await hands an early return (the client left) on to the upstream's iterator.
+        for await (const chunk of { [Symbol.asyncIterator]: () => iterator }) {
+          meter.chunk(chunk);
+          yield chunk;
+        }
+      } catch (error) {
+        meter.failed(error);
+        throw error;
+      } finally {
+        meter.end();
       }
-      yield first.value;
-      yield* { [Symbol.asyncIterator]: () => iterator };
     })();
   }
 
@@ -75,17 +104,31 @@ export class CompletionsService {
   private async serve<T>(
     plan: RoutePlan,
     call: CompletionCall,
+    meter: UpstreamMeter,
     run: (candidate: RouteCandidate, request: ChatCompletionRequest) => Promise<T>,
   ): Promise<T> {
     const failed: string[] = [];
     let lastError: unknown;
-    for (const candidate of plan.candidates) {
+    for (const [index, candidate] of plan.candidates.entries()) {
+      if (index > 0) {
+        meter.fellBack(plan.candidates[index - 1].provider.id);
+      }
       if (!this.breakers.isAvailable(candidate.circuit)) {
         failed.push(`${candidate.label} (circuit open)`);
         continue;
       }
       const request = { ...call.request, model: candidate.upstreamModel };
-      const attempt = () => this.breakers.execute(candidate.circuit, () => run(candidate, request));
+      const provider = candidate.provider.id;
+      let tries = 0;
+      const attempt = () => {
+        meter.attempt(provider, tries++ > 0);
+        return this.breakers.execute(candidate.circuit, () =>
+          run(candidate, request).catch((error: unknown) => {
+            meter.failed(error, provider);
+            throw error;
+          }),
+        );
+      };
       try {
         const result = candidate.provider.retriesInternally
           ? await attempt()
@@ -96,6 +139,7 @@ export class CompletionsService {
           [SELECTED_MODEL_HEADER]: headers[SELECTED_MODEL_HEADER] ?? candidate.label,
           ...(failed.length > 0 ? { [FALLBACKS_HEADER]: failed.join(', ') } : {}),
         });
+        meter.servedBy(provider, headers[SELECTED_MODEL_HEADER]);
         return result;
       } catch (error) {
         if (call.context.signal.aborted || !canFailOver(error)) {

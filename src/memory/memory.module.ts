@@ -30,6 +30,6 @@ import { MemoryWriter } from './memory-writer.service';
     MemoryEnabledGuard,
     MemoryHealthIndicator,
   ],
-  exports: [MemoryHealthIndicator],
+  exports: [MemoryHealthIndicator, MemoryService, MemoryWriter],
 })
 export class MemoryModule {}

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 
+import { MetricsService } from '../metrics/metrics.service';
 import { o200kTokenCounter } from '../model-selector/token-counter';
 import { ChatMessage } from '../providers/chat.types';
 import { CapturedAnswer } from './answer-capture';
@@ -41,6 +42,7 @@ export class MemoryService {
     private readonly writer: MemoryWriter,
     private readonly embedder: MemoryEmbedder,
     @Inject(memoryConfig.KEY) private readonly config: ConfigType<typeof memoryConfig>,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -49,12 +51,16 @@ export class MemoryService {
    */
   async recall(scope: MemoryScope, messages: ChatMessage[]): Promise<Recall> {
     const started = performance.now();
-    const done = (injected: ChatMessage[], count: number, available: boolean): Recall => ({
-      messages: injected,
-      injected: count,
-      retrievalMs: Math.round((performance.now() - started) * 10) / 10,
-      available,
-    });
+    const done = (injected: ChatMessage[], count: number, available: boolean): Recall => {
+      const retrievalMs = performance.now() - started;
+      this.metrics.memoryRecalled(retrievalMs, count);
+      return {
+        messages: injected,
+        injected: count,
+        retrievalMs: Math.round(retrievalMs * 10) / 10,
+        available,
+      };
+    };
     const query = retrievalQuery(messages);
     if (query === '') {
       return done(messages, 0, true);

@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 
 import { IS_PUBLIC_ROUTE } from '../auth/public.decorator';
 import { GatewayException } from '../common/errors/gateway.exception';
+import { MetricsService } from '../metrics/metrics.service';
 import { formatResetDuration } from './rate-limit-headers';
 import { throttlingConfig } from './throttling.config';
 
@@ -22,6 +23,9 @@ export class ApiKeyThrottlerGuard extends ThrottlerGuard {
 
   @Inject(throttlingConfig.KEY)
   private readonly throttling: ConfigType<typeof throttlingConfig>;
+
+  @Inject(MetricsService)
+  private readonly metrics: MetricsService;
 
   private get failMode(): string {
     return this.throttling.failMode;
@@ -80,6 +84,8 @@ export class ApiKeyThrottlerGuard extends ThrottlerGuard {
     response.setHeader('x-ratelimit-remaining-requests', Math.max(0, limit - record.totalHits));
     response.setHeader('x-ratelimit-reset-requests', formatResetDuration(record.timeToExpire));
     if (record.isBlocked) {
+      // The key id, never the client IP: one series per IP would grow without bound.
+      this.metrics.throttled(apiKey?.id);
       throw GatewayException.rateLimited(
         `Rate limit reached for requests: limit ${limit} per ${formatResetDuration(ttl / 1000)}. ` +
           `Please try again in ${record.timeToBlockExpire}s.`,
