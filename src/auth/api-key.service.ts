@@ -34,6 +34,7 @@ export class ApiKeyService {
           id: entry.id,
           allowedModels: entry.models ? new Set(entry.models) : undefined,
           rateLimit: entry.rateLimit,
+          tpm: entry.tpm,
           memoryNamespace: entry.namespace,
           sharedNamespaces: entry.sharedNamespaces ? new Set(entry.sharedNamespaces) : undefined,
         });

@@ -6,6 +6,8 @@ export interface ApiKeyIdentity {
   readonly allowedModels?: ReadonlySet<string>;
   /** Overrides of the global request limit for this key. */
   readonly rateLimit?: { readonly limit: number; readonly ttlMs: number };
+  /** Tokens per minute for this key, overriding THROTTLE_TPM. */
+  readonly tpm?: number;
   /** Memory namespace for requests that name none; undefined means `default`. */
   readonly memoryNamespace?: string;
   /** Memory namespaces this key shares with the other keys granted them. */

@@ -32,6 +32,7 @@ export class KeyFileEntry {
   sha256?: string;
   @IsOptional() @IsArray() @ArrayNotEmpty() @IsString({ each: true }) models?: string[];
   @IsOptional() @IsObject() @ValidateNested() @Type(() => KeyRateLimit) rateLimit?: KeyRateLimit;
+  @IsOptional() @IsInt() @Min(1) tpm?: number;
   /** The memory namespace used when a request names none. */
   @IsOptional() @Matches(NAMESPACE_PATTERN, { message: NAMESPACE_RULE }) namespace?: string;
   /** Memory namespaces shared by every key granted them (one store, not one per key). */

@@ -12,6 +12,7 @@ import {
   ChatCompletionChunk,
   ChatCompletionRequest,
 } from '../providers/chat.types';
+import { TokenLimiter } from '../throttling/token-limiter.service';
 import { CompletionsService } from './completions.service';
 
 /** How a route that builds on chat completions (memory) sees and changes one exchange. */
@@ -28,7 +29,10 @@ export interface CompletionHooks {
  */
 @Injectable()
 export class CompletionResponder {
-  constructor(private readonly completions: CompletionsService) {}
+  constructor(
+    private readonly completions: CompletionsService,
+    private readonly tokens: TokenLimiter,
+  ) {}
 
   async respond(
     chatRequest: ChatCompletionRequest,
@@ -50,14 +54,26 @@ export class CompletionResponder {
       },
     };
     request.gatewayModel = this.completions.resolveModel(call.request);
+    const reservation = await this.tokens.reserve(call.apiKey, chatRequest, response);
     if (chatRequest.stream !== true) {
-      const completion = await this.completions.complete(call);
+      const completion = await this.completions.complete(call).catch((error: unknown) => {
+        // Nothing was generated: the reservation goes back to the key's budget.
+        this.tokens.settle(reservation, 0);
+        throw error;
+      });
+      this.tokens.settle(reservation, completion.usage?.total_tokens);
       response.set(responseHeaders);
       request.gatewayModel = responseHeaders['x-gateway-selected-model'] ?? request.gatewayModel;
       hooks.onCompletion?.(completion);
       return completion;
     }
-    const chunks = await this.completions.stream(call);
+    const chunks = settleOnUsage(
+      await this.completions.stream(call).catch((error: unknown) => {
+        this.tokens.settle(reservation, 0);
+        throw error;
+      }),
+      (used) => this.tokens.settle(reservation, used),
+    );
     response.set(responseHeaders);
     // The log names the model that served, once routing (auto, fallbacks) has decided it.
     request.gatewayModel = responseHeaders['x-gateway-selected-model'] ?? request.gatewayModel;
@@ -68,5 +84,18 @@ export class CompletionResponder {
       Readable.from(toSseFrames(withTrailers(relayed, response, responseHeaders))),
       { type: 'text/event-stream; charset=utf-8' },
     );
+  }
+}
+
+/** Relays the chunks and settles the token reservation from the usage chunk, if one comes. */
+async function* settleOnUsage(
+  chunks: AsyncIterable<ChatCompletionChunk>,
+  settle: (usedTokens: number) => void,
+): AsyncGenerator<ChatCompletionChunk> {
+  for await (const chunk of chunks) {
+    if (typeof chunk.usage?.total_tokens === 'number') {
+      settle(chunk.usage.total_tokens);
+    }
+    yield chunk;
   }
 }

@@ -8,6 +8,7 @@ const VARIABLES = [
   'REDIS_URL',
   'RATE_LIMIT_FAIL_MODE',
   'REDIS_TIMEOUT_MS',
+  'THROTTLE_TPM',
 ];
 
 function load(env: Record<string, string>) {
@@ -35,6 +36,7 @@ describe('throttlingConfig', () => {
       redisUrl: undefined,
       failMode: 'open',
       redisTimeoutMs: 250,
+      tpm: undefined,
     });
   });
 
@@ -59,6 +61,7 @@ describe('throttlingConfig', () => {
   it.each([
     ['RATE_LIMIT_FAIL_MODE', 'sometimes'],
     ['REDIS_TIMEOUT_MS', '0'],
+    ['THROTTLE_TPM', '0'],
   ])('should refuse %s=%s, naming it', (name, value) => {
     expect(() => load({ [name]: value })).toThrow(`Invalid configuration: ${name}="${value}"`);
   });

@@ -11,6 +11,7 @@ class ThrottlingEnv {
   // REDIS_URL is checked by hand below: the generic message would echo its password.
   @IsOptional() @IsIn(FAIL_MODES) RATE_LIMIT_FAIL_MODE?: (typeof FAIL_MODES)[number];
   @IsOptional() @IsInt() @Min(1) REDIS_TIMEOUT_MS?: number;
+  @IsOptional() @IsInt() @Min(1) THROTTLE_TPM?: number;
 }
 
 export const throttlingConfig = registerAs('throttling', () => {
@@ -24,6 +25,8 @@ export const throttlingConfig = registerAs('throttling', () => {
     failMode: env.RATE_LIMIT_FAIL_MODE ?? 'open',
     /** Connect and command timeout: a limiter that hangs would hang every request. */
     redisTimeoutMs: env.REDIS_TIMEOUT_MS ?? 250,
+    /** Tokens per minute per key unless the keys file sets `tpm`; undefined: no token limit. */
+    tpm: env.THROTTLE_TPM,
   };
 });
 

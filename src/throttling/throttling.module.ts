@@ -4,6 +4,7 @@ import { ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
 
 import { createRateLimitStorage, RATE_LIMIT_STORAGE } from './rate-limit-storage';
 import { throttlingConfig } from './throttling.config';
+import { TokenLimiter } from './token-limiter.service';
 
 /** The storage is a provider of its own so that its shutdown hook (closing Redis) runs. */
 @Module({
@@ -31,7 +32,8 @@ class RateLimitStorageModule {}
     }),
     ConfigModule.forFeature(throttlingConfig),
   ],
+  providers: [TokenLimiter],
   // The guard, registered app-wide, reads the fail mode from this config.
-  exports: [ThrottlerModule, ConfigModule],
+  exports: [ThrottlerModule, ConfigModule, TokenLimiter],
 })
 export class ThrottlingModule {}
