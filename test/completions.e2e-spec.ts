@@ -71,6 +71,15 @@ describe('POST /v1/chat/completions', () => {
       expect(gateway.upstream.chatRequests()[0].headers['x-request-id']).toBe('trace-abc.123');
     });
 
+    it('should pass a well-formed W3C traceparent on upstream, and drop a malformed one', async () => {
+      const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+      await postChat(gateway, chatBody(), { ...authHeaders(), traceparent });
+      await postChat(gateway, chatBody(), { ...authHeaders(), traceparent: 'not-a-trace' });
+      const [traced, untraced] = gateway.upstream.chatRequests();
+      expect(traced.headers.traceparent).toBe(traceparent);
+      expect(untraced.headers.traceparent).toBeUndefined();
+    });
+
     it('should replace a malformed x-request-id instead of echoing it', async () => {
       const response = await postChat(gateway, chatBody(), {
         ...authHeaders(),

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 
 import { abortOnClientClose } from '../common/http/abort-on-close';
 import { toSseFrames, withTrailers } from '../common/http/sse-frames';
+import { traceparentOf } from '../logging/logging.module';
 import {
   ChatCompletion,
   ChatCompletionChunk,
@@ -50,6 +51,7 @@ export class CompletionResponder {
       context: {
         signal: abortOnClientClose(response),
         requestId: request.id as string,
+        traceparent: traceparentOf(request),
         responseHeaders,
       },
     };

@@ -29,14 +29,20 @@ export function assignRequestId(request: IncomingMessage, response: ServerRespon
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-([\da-f]{16})-[\da-f]{2}$/;
 const ZERO_TRACE = '0'.repeat(32);
 
+/** The caller's W3C `traceparent` header when it is well-formed, to pass on upstream. */
+export function traceparentOf(request: IncomingMessage): string | undefined {
+  const header = request.headers.traceparent;
+  const value = typeof header === 'string' ? header.trim() : '';
+  const match = TRACEPARENT.exec(value);
+  return match && match[1] !== ZERO_TRACE ? value : undefined;
+}
+
 /**
  * The trace id of a W3C `traceparent` header, so a log line can be found from the caller's
  * OpenTelemetry trace; undefined when the header is absent or malformed.
  */
 export function traceIdOf(request: IncomingMessage): string | undefined {
-  const header = request.headers.traceparent;
-  const match = typeof header === 'string' ? TRACEPARENT.exec(header.trim()) : null;
-  return match && match[1] !== ZERO_TRACE ? match[1] : undefined;
+  return traceparentOf(request)?.slice(3, 35);
 }
 
 /**

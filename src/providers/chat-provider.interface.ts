@@ -10,6 +10,8 @@ export interface ProviderContext {
   /** Aborts the upstream call when the client goes away or the gateway gives up. */
   readonly signal: AbortSignal;
   readonly requestId: string;
+  /** The caller's W3C `traceparent`, when well-formed: passed on so the trace continues upstream. */
+  readonly traceparent?: string;
   /**
    * Facts about the answer for the client, as response headers (e.g. which model a selector
    * chose and why). Filled by the provider; sent as headers, or as trailers after a stream.

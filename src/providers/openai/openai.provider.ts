@@ -178,7 +178,11 @@ export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
         origin: this.chatEndpoint.origin,
         path: this.chatEndpoint.pathname,
         method: 'POST',
-        headers: { ...this.upstreamHeaders, 'x-request-id': context.requestId },
+        headers: {
+          ...this.upstreamHeaders,
+          'x-request-id': context.requestId,
+          ...(context.traceparent ? { traceparent: context.traceparent } : {}),
+        },
         body: JSON.stringify(request),
         signal,
         headersTimeout: firstByteMs,
