@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 
 import { appConfig, parseCorsOrigins, parseTrustProxy } from './app.config';
+import { withEnv } from '../common/testing/with-env';
 
 const VARIABLES = [
   'PORT',
@@ -15,20 +16,7 @@ const VARIABLES = [
 ];
 
 function load(env: Record<string, string>) {
-  const saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));
-  VARIABLES.forEach((name) => delete process.env[name]);
-  Object.assign(process.env, env);
-  try {
-    return appConfig();
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) {
-        delete process.env[name];
-      } else {
-        process.env[name] = value;
-      }
-    }
-  }
+  return withEnv(VARIABLES, env, () => appConfig());
 }
 
 describe('appConfig', () => {

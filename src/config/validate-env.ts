@@ -40,3 +40,28 @@ export const FLAG_VALUES = ['true', 'false', '1', '0', 'yes', 'no', ''];
 export function envString(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
+
+/**
+ * A connection URL (database, cache) checked by hand: the error names the variable but never
+ * repeats the value, which usually holds a password.
+ */
+export function parseServiceUrl(
+  name: string,
+  value: string | undefined,
+  protocols: readonly string[],
+  looksLike: string,
+): string | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || !protocols.includes(url.protocol) || url.hostname === '') {
+    throw new InvalidConfigError(`${name} is invalid (must look like ${looksLike})`);
+  }
+  return value;
+}

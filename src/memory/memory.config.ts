@@ -5,7 +5,7 @@ import {
   envFlag,
   envString,
   FLAG_VALUES,
-  InvalidConfigError,
+  parseServiceUrl,
   validateEnv,
 } from '../config/validate-env';
 
@@ -51,23 +51,11 @@ export const memoryConfig = registerAs('memory', () => {
 
 export type MemoryConfig = ReturnType<typeof memoryConfig>;
 
-const POSTGRES_PROTOCOLS = ['postgres:', 'postgresql:'];
-
-/** The error names the variable but never repeats the value, which usually holds a password. */
 export function parseDatabaseUrl(value: string | undefined): string | undefined {
-  if (value === undefined) {
-    return undefined;
-  }
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || !POSTGRES_PROTOCOLS.includes(url.protocol) || url.hostname === '') {
-    throw new InvalidConfigError(
-      'DATABASE_URL is invalid (must look like postgres://user:password@host:5432/database)',
-    );
-  }
-  return value;
+  return parseServiceUrl(
+    'DATABASE_URL',
+    value,
+    ['postgres:', 'postgresql:'],
+    'postgres://user:password@host:5432/database',
+  );
 }

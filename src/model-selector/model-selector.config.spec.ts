@@ -6,25 +6,13 @@ import { join } from 'node:path';
 
 import { DEFAULT_CATALOG } from './default-catalog';
 import { modelSelectorConfig, resolveSelector } from './model-selector.config';
+import { withEnv } from '../common/testing/with-env';
 
 const EXAMPLE = join(__dirname, 'models.example.yaml');
 const VARIABLES = ['MODELS_FILE', 'SELECTOR', 'SELECTOR_DEFAULT_POLICY'];
 
 function load(env: Record<string, string>) {
-  const saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));
-  VARIABLES.forEach((name) => delete process.env[name]);
-  Object.assign(process.env, env);
-  try {
-    return modelSelectorConfig();
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) {
-        delete process.env[name];
-      } else {
-        process.env[name] = value;
-      }
-    }
-  }
+  return withEnv(VARIABLES, env, () => modelSelectorConfig());
 }
 
 function tempFile(name: string, text: string): string {

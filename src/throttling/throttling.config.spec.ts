@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 
 import { throttlingConfig } from './throttling.config';
+import { withEnv } from '../common/testing/with-env';
 
 const VARIABLES = [
   'THROTTLE_LIMIT',
@@ -12,20 +13,7 @@ const VARIABLES = [
 ];
 
 function load(env: Record<string, string>) {
-  const saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));
-  VARIABLES.forEach((name) => delete process.env[name]);
-  Object.assign(process.env, env);
-  try {
-    return throttlingConfig();
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) {
-        delete process.env[name];
-      } else {
-        process.env[name] = value;
-      }
-    }
-  }
+  return withEnv(VARIABLES, env, () => throttlingConfig());
 }
 
 describe('throttlingConfig', () => {

@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
 
-import { envString, InvalidConfigError, validateEnv } from '../config/validate-env';
+import { envString, parseServiceUrl, validateEnv } from '../config/validate-env';
 
 export const FAIL_MODES = ['open', 'closed'] as const;
 
@@ -30,23 +30,11 @@ export const throttlingConfig = registerAs('throttling', () => {
   };
 });
 
-const REDIS_PROTOCOLS = ['redis:', 'rediss:'];
-
-/** Names the variable without repeating the value, which may hold a password. */
 export function parseRedisUrl(value: string | undefined): string | undefined {
-  if (value === undefined) {
-    return undefined;
-  }
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || !REDIS_PROTOCOLS.includes(url.protocol) || url.hostname === '') {
-    throw new InvalidConfigError(
-      'REDIS_URL is invalid (must look like redis://:password@host:6379/0 or rediss://...)',
-    );
-  }
-  return value;
+  return parseServiceUrl(
+    'REDIS_URL',
+    value,
+    ['redis:', 'rediss:'],
+    'redis://:password@host:6379/0 or rediss://...',
+  );
 }
