@@ -38,7 +38,12 @@ describe('Memory with embeddings (hybrid ranking)', () => {
   let textOnly: TestGateway;
 
   beforeAll(async () => {
-    const memory = { MEMORY_ENABLED: 'true', DATA_DIR: 'memory://' };
+    // Ranking is under test here, not the retrieval timeout: a busy machine must not fail it.
+    const memory = {
+      MEMORY_ENABLED: 'true',
+      DATA_DIR: 'memory://',
+      MEMORY_RETRIEVAL_TIMEOUT_MS: '10000',
+    };
     // One after the other: startGateway reads its env from process.env while booting.
     hybrid = await startGateway({ ...memory, MEMORY_EMBEDDINGS_MODEL: 'text-embedding-3-small' });
     textOnly = await startGateway(memory);

@@ -20,7 +20,11 @@ describe('Memory in the readiness probe', () => {
   });
 
   it('should show the open store and what was written, without failing readiness', async () => {
-    gateway = await startGateway({ MEMORY_ENABLED: 'true', DATA_DIR: 'memory://' });
+    gateway = await startGateway({
+      MEMORY_ENABLED: 'true',
+      DATA_DIR: 'memory://',
+      MEMORY_RETRIEVAL_TIMEOUT_MS: '10000',
+    });
     const namespace = freshNamespace('health');
     await addMemories(gateway, namespace, { content: 'opens the store' });
     const told = await postMemoryChat(
