@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 
 import {
   AddResult,
-  InvalidCursorError,
   ListOptions,
   MemoryPage,
   MemoryRecord,
@@ -11,17 +10,11 @@ import {
   ScoredMemory,
   SearchOptions,
 } from './memory.types';
+import { decodeCursor, encodeCursor } from './memory-cursor';
+import { HYBRID_SEARCH, MEMORY_COLUMNS, TEXT_SEARCH, vectorLiteral } from './memory-search.sql';
 import { SqlClient } from './sql-client';
 
-const COLUMNS = 'id, seq, namespace, role, content, model, request_id, metadata, created_at';
 const DEFAULT_ROLE = 'user';
-// The query's lexemes OR-ed (see search); $3 is the query text.
-const ANY_WORD_QUERY = `q AS (
-  SELECT to_tsquery('simple', coalesce(string_agg(quote_literal(lexeme), ' | '), '')) AS q
-  FROM unnest(tsvector_to_array(to_tsvector('english', $3))) AS lexeme
-)`;
-/** Recent memories scored by vector similarity in a hybrid search. */
-const VECTOR_WINDOW = 5000;
 const DEFAULT_PAGE = 20;
 const MAX_PAGE = 500;
 // 10 parameters per row keeps a chunk far below Postgres' 65535-parameter limit.
@@ -142,7 +135,7 @@ export class MemoryRepository {
     }
     // One extra row tells whether there is a next page.
     const { rows } = await this.sql.query<MemoryRow>(
-      `SELECT ${COLUMNS} FROM memories WHERE ${where}
+      `SELECT ${MEMORY_COLUMNS} FROM memories WHERE ${where}
        ORDER BY created_at DESC, seq DESC LIMIT ${param(params, limit + 1)}${offset}`,
       params,
     );
@@ -150,7 +143,8 @@ export class MemoryRepository {
     const last = page.at(-1);
     return {
       items: page.map(toRecord),
-      nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last) : null,
+      nextCursor:
+        rows.length > limit && last !== undefined ? encodeCursor(last.created_at, last.seq) : null,
     };
   }
 
@@ -169,96 +163,21 @@ export class MemoryRepository {
     if (query.trim() === '') {
       return [];
     }
-    if (options.embedding !== undefined) {
-      return this.searchHybrid(tenant, namespace, query, options.embedding, options);
+    const { embedding } = options;
+    const params: unknown[] = [
+      tenant,
+      namespace,
+      query.slice(0, MAX_QUERY_CHARS),
+      options.minScore ?? 0,
+      pageSize(options.limit, 10),
+    ];
+    let sql = TEXT_SEARCH;
+    if (embedding !== undefined) {
+      // With a query vector: text rank and cosine similarity fused (see HYBRID_SEARCH).
+      params.push(vectorLiteral(embedding), options.minSimilarity ?? 0);
+      sql = HYBRID_SEARCH;
     }
-    // The query's own lexemes (stemmed, stop words dropped), quoted and OR-ed: quoting keeps
-    // characters of the text from being read as tsquery operators. Normalisation 32 maps the
-    // rank to rank/(rank+1), so scores and minScore live in [0, 1).
-    const { rows } = await this.sql.query<MemoryRow & { score: number }>(
-      // OFFSET 0 fences the subquery so each match is ranked once, not again by the filter:
-      // ranking dominates the cost when common words match a large share of a big namespace.
-      `WITH ${ANY_WORD_QUERY}
-       SELECT * FROM (
-         SELECT ${COLUMNS}, ts_rank_cd(search, q.q, 32) AS score
-         FROM memories, q
-         WHERE tenant = $1 AND namespace = $2 AND search @@ q.q
-         OFFSET 0
-       ) AS ranked
-       WHERE score >= $4
-       ORDER BY score DESC, created_at DESC, seq DESC
-       LIMIT $5`,
-      [
-        tenant,
-        namespace,
-        query.slice(0, MAX_QUERY_CHARS),
-        options.minScore ?? 0,
-        pageSize(options.limit, 10),
-      ],
-    );
-    return rows.map((row) => ({ ...toRecord(row), score: Number(row.score) }));
-  }
-
-  /**
-   * Text rank and cosine similarity fused by reciprocal rank (RRF, k = 60): a memory found by
-   * both lists beats one found by either, without having to calibrate one score against the
-   * other. Vectors are scored over the namespace's VECTOR_WINDOW most recent memories: real[]
-   * has no index, and a bounded window keeps the cost flat however large a namespace grows.
-   * The score is the fused value scaled to [0, 1] (1: first in both lists).
-   */
-  private async searchHybrid(
-    tenant: string,
-    namespace: string,
-    query: string,
-    embedding: number[],
-    options: SearchOptions,
-  ): Promise<ScoredMemory[]> {
-    const limit = pageSize(options.limit, 10);
-    const { rows } = await this.sql.query<MemoryRow & { score: number }>(
-      `WITH ${ANY_WORD_QUERY},
-       text_ranked AS (
-         SELECT id, created_at, seq, ts_rank_cd(search, q.q, 32) AS rank
-         FROM memories, q
-         WHERE tenant = $1 AND namespace = $2 AND search @@ q.q
-         OFFSET 0
-       ),
-       text_hits AS (
-         SELECT id, row_number() OVER (ORDER BY rank DESC, created_at DESC, seq DESC) AS r
-         FROM text_ranked WHERE rank >= $4
-         ORDER BY r LIMIT $5
-       ),
-       recent AS (
-         SELECT id, embedding FROM memories
-         WHERE tenant = $1 AND namespace = $2 AND embedding IS NOT NULL
-         ORDER BY created_at DESC, seq DESC LIMIT ${VECTOR_WINDOW}
-       ),
-       similarities AS (
-         SELECT id, (SELECT sum(a * b) FROM unnest(embedding, $6::real[]) AS pair(a, b)) AS sim
-         FROM recent
-       ),
-       vector_hits AS (
-         SELECT id, row_number() OVER (ORDER BY sim DESC) AS r
-         FROM similarities WHERE sim >= $7 ORDER BY r LIMIT $5
-       ),
-       fused AS (
-         SELECT id, sum(1.0 / (60 + r)) * 61 / 2 AS score
-         FROM (SELECT id, r FROM text_hits UNION ALL SELECT id, r FROM vector_hits) AS hits
-         GROUP BY id
-       )
-       SELECT ${prefixed('m')}, fused.score::float8 AS score
-       FROM fused JOIN memories m ON m.id = fused.id
-       ORDER BY fused.score DESC, m.created_at DESC, m.seq DESC
-       LIMIT $5`,
-      [
-        tenant,
-        namespace,
-        query.slice(0, MAX_QUERY_CHARS),
-        options.minScore ?? 0,
-        limit,
-        vectorLiteral(embedding),
-        options.minSimilarity ?? 0,
-      ],
-    );
+    const { rows } = await this.sql.query<MemoryRow & { score: number }>(sql, params);
     return rows.map((row) => ({ ...toRecord(row), score: Number(row.score) }));
   }
 
@@ -267,7 +186,7 @@ export class MemoryRepository {
       return null;
     }
     const { rows } = await this.sql.query<MemoryRow>(
-      `SELECT ${COLUMNS} FROM memories WHERE tenant = $1 AND namespace = $2 AND id = $3`,
+      `SELECT ${MEMORY_COLUMNS} FROM memories WHERE tenant = $1 AND namespace = $2 AND id = $3`,
       [tenant, namespace, id],
     );
     return rows.length === 0 ? null : toRecord(rows[0]);
@@ -318,17 +237,6 @@ export function contentHash(content: string): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
-function prefixed(alias: string): string {
-  return COLUMNS.split(', ')
-    .map((column) => `${alias}.${column}`)
-    .join(', ');
-}
-
-/** Postgres array text: drivers disagree on how they send JS arrays, but all send strings. */
-function vectorLiteral(vector: number[]): string {
-  return `{${vector.map((value) => (Number.isFinite(value) ? value : 0)).join(',')}}`;
-}
-
 /** Appends a parameter and returns its placeholder. */
 function param(params: unknown[], value: unknown): string {
   params.push(value);
@@ -355,30 +263,4 @@ function toRecord(row: MemoryRow): MemoryRecord {
     // A fresh Date whatever the driver handed back (a Date of another realm under Jest).
     createdAt: new Date(row.created_at),
   };
-}
-
-// pg returns bigint as a string and PGlite as a number; the cursor carries it as a string.
-function encodeCursor(row: MemoryRow): string {
-  return Buffer.from(JSON.stringify([row.created_at.toISOString(), String(row.seq)])).toString(
-    'base64url',
-  );
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      !Number.isNaN(Date.parse(value[0])) &&
-      typeof value[1] === 'string' &&
-      /^\d{1,18}$/.test(value[1])
-    ) {
-      return [value[0], value[1]];
-    }
-  } catch {
-    // fall through
-  }
-  throw new InvalidCursorError();
 }

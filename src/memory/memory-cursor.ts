@@ -1,0 +1,29 @@
+import { InvalidCursorError } from './memory.types';
+
+/**
+ * Keyset cursor of the memory list: the last row's (created_at, seq), opaque to clients. pg
+ * returns bigint as a string and PGlite as a number; the cursor carries it as a string.
+ */
+export function encodeCursor(createdAt: Date, seq: string | number): string {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), String(seq)])).toString('base64url');
+}
+
+/** [created_at ISO string, seq as a decimal string]; InvalidCursorError for anything else. */
+export function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      !Number.isNaN(Date.parse(value[0])) &&
+      typeof value[1] === 'string' &&
+      /^\d{1,18}$/.test(value[1])
+    ) {
+      return [value[0], value[1]];
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError();
+}
