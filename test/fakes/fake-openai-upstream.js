@@ -12,6 +12,7 @@
  *     usage chunk when `stream_options.include_usage` is set.
  */
 const http = require('node:http');
+const { sendJson, sleep } = require('./fake-http');
 
 const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini', 'o4-mini'];
 
@@ -367,20 +368,6 @@ function splitWords(text) {
 
 function errorBody(message, code, type = 'invalid_request_error') {
   return { error: { message, type, param: null, code } };
-}
-
-function sendJson(res, status, body, headers = {}) {
-  const payload = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(payload),
-    ...headers,
-  });
-  res.end(payload);
-}
-
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 module.exports = { createFakeOpenAiUpstream, DEFAULT_MODELS };

@@ -25,6 +25,7 @@
  * queued with `enqueue()` (so strictness still applies to scripted requests) → answer.
  */
 const http = require('node:http');
+const { sendJson, sleep } = require('./fake-http');
 
 const DEFAULT_API_KEY = 'straico-test-key';
 const DEFAULT_ANSWER = 'Hello from Straico!';
@@ -840,20 +841,6 @@ function bad(error) {
 
 function notFound(id) {
   return { status: 422, error: `Model not found: ${id}` };
-}
-
-function sendJson(res, status, body, headers = {}) {
-  const payload = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(payload),
-    ...headers,
-  });
-  res.end(payload);
-}
-
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 module.exports = { createFakeStraicoUpstream, DEFAULT_MODELS, DEFAULT_API_KEY, DEFAULT_ANSWER };
