@@ -69,13 +69,15 @@ export class CompletionResponder {
       hooks.onCompletion?.(completion);
       return completion;
     }
-    const chunks = settleOnUsage(
-      await this.completions.stream(call).catch((error: unknown) => {
-        this.tokens.settle(reservation, 0);
-        throw error;
-      }),
-      (used) => this.tokens.settle(reservation, used),
-    );
+    const started = await this.completions.stream(call).catch((error: unknown) => {
+      this.tokens.settle(reservation, 0);
+      throw error;
+    });
+    // Only a key with a token limit pays for watching the chunks for usage.
+    const chunks =
+      reservation === undefined
+        ? started
+        : settleOnUsage(started, (used) => this.tokens.settle(reservation, used));
     response.set(responseHeaders);
     // The log names the model that served, once routing (auto, fallbacks) has decided it.
     request.gatewayModel = responseHeaders['x-gateway-selected-model'] ?? request.gatewayModel;
