@@ -1,7 +1,7 @@
 /** Two projects: unit specs next to the code, e2e specs in test/ that boot the real app. */
 const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': 'ts-jest' },
   testEnvironment: 'node',
   moduleNameMapper: { '^@electric-sql/pglite$': '<rootDir>/test/support/pglite-native.js' },
 };

@@ -11,6 +11,7 @@ import {
   TEST_KEY,
   TestGateway,
 } from './support/gateway';
+import { readJson } from './support/json';
 
 describe('proxy key authentication', () => {
   let gateway: TestGateway;
@@ -23,7 +24,7 @@ describe('proxy key authentication', () => {
   it('should refuse a request without a key with 401 invalid_api_key', async () => {
     const response = await postChat(gateway, chatBody(), { 'content-type': 'application/json' });
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({
+    expect(await readJson(response)).toEqual({
       error: {
         message: expect.stringContaining("didn't provide an API key"),
         type: 'invalid_request_error',
@@ -107,7 +108,7 @@ describe('keys file', () => {
       authHeaders('sk-team-a-plain-key-0001'),
     );
     expect(response.status).toBe(403);
-    expect((await response.json()).error).toMatchObject({
+    expect((await readJson(response)).error).toMatchObject({
       code: 'model_not_allowed',
       param: 'model',
     });
@@ -161,7 +162,7 @@ describe('throttling', () => {
     expect(response.status).toBe(429);
     expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(response.headers.get('x-ratelimit-remaining-requests')).toBe('0');
-    expect((await response.json()).error).toMatchObject({
+    expect((await readJson(response)).error).toMatchObject({
       code: 'rate_limit_exceeded',
       type: 'requests',
     });

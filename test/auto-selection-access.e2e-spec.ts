@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { authHeaders, chatBody, postChat, startGateway, TestGateway } from './support/gateway';
 import { RESILIENCE_CATALOG, UNAVAILABLE, upstreamCalls, upstreamModels } from './support/routing';
+import { readJson } from './support/json';
 
 /**
  * A key limited to some models (GATEWAY_KEYS_FILE `models`) keeps to them everywhere: explicit
@@ -51,7 +52,7 @@ describe('Model access of a limited key', () => {
     for (const model of ['big', 'smart', 'mid']) {
       const response = await postChat(gateway, chatBody({ model }), limited);
       expect(response.status).toBe(403);
-      expect((await response.json()).error).toMatchObject({
+      expect((await readJson(response)).error).toMatchObject({
         type: 'invalid_request_error',
         param: 'model',
         code: 'model_not_allowed',
@@ -88,7 +89,7 @@ describe('Model access of a limited key', () => {
     const response = await postChat(gateway, chatBody({ model: 'auto', tools }), limited);
 
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toMatchObject({
+    expect((await readJson(response)).error).toMatchObject({
       param: 'tools',
       code: 'no_suitable_model',
     });
@@ -101,7 +102,7 @@ describe('Model access of a limited key', () => {
     const response = await postChat(gateway, chatBody({ model: 'tiny' }), limited);
 
     expect(response.status).toBe(503);
-    expect((await response.json()).error.message).toBe('The upstream is overloaded.');
+    expect((await readJson(response)).error.message).toBe('The upstream is overloaded.');
     // The failed route is reported, and no disallowed model was tried after it.
     expect(response.headers.get('x-gateway-fallbacks')).toBe('tiny (503)');
     expect(upstreamModels(gateway)).toEqual(['tiny-v1']);

@@ -6,6 +6,7 @@ import {
   upstreamCalls,
   upstreamModels,
 } from './support/routing';
+import { readJson } from './support/json';
 
 /**
  * The gateway's own `auto` selector (SELECTOR=gateway, no Straico) over the resilience catalog:
@@ -40,7 +41,7 @@ describe('Auto selection (SELECTOR=gateway)', () => {
       const response = await postChat(gateway, chatBody({ model: 'auto' }));
 
       expect(response.status).toBe(200);
-      expect((await response.json()).model).toBe('tiny-v1');
+      expect((await readJson(response)).model).toBe('tiny-v1');
       expect(upstreamModels(gateway)).toEqual(['tiny-v1']);
       const { model, reason } = selected(response);
       expect(model).toBe('tiny');
@@ -83,7 +84,7 @@ describe('Auto selection (SELECTOR=gateway)', () => {
       });
 
       expect(response.status).toBe(400);
-      expect((await response.json()).error).toMatchObject({
+      expect((await readJson(response)).error).toMatchObject({
         type: 'invalid_request_error',
         param: 'messages',
         code: 'context_length_exceeded',
@@ -126,14 +127,14 @@ describe('Auto selection (SELECTOR=gateway)', () => {
       });
 
       expect(inModel.status).toBe(400);
-      expect((await inModel.json()).error).toMatchObject({
+      expect((await readJson(inModel)).error).toMatchObject({
         type: 'invalid_request_error',
         param: 'model',
         code: 'invalid_value',
         message: expect.stringContaining('auto:fastest'),
       });
       expect(inHeader.status).toBe(400);
-      expect((await inHeader.json()).error.message).toContain('cheapest');
+      expect((await readJson(inHeader)).error.message).toContain('cheapest');
       expect(gateway.upstream.chatRequests()).toHaveLength(0);
     });
   });

@@ -8,6 +8,7 @@ import {
   TestGateway,
   UPSTREAM_KEY,
 } from './support/gateway';
+import { readJson } from './support/json';
 
 describe('POST /v1/chat/completions', () => {
   let gateway: TestGateway;
@@ -24,7 +25,7 @@ describe('POST /v1/chat/completions', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
       expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-      const completion = await response.json();
+      const completion = await readJson(response);
       expect(completion).toMatchObject({
         object: 'chat.completion',
         model: 'gpt-4o-mini',
@@ -192,7 +193,7 @@ describe('POST /v1/chat/completions', () => {
       const response = await postChat(gateway, chatBody({ stream: true }));
       expect(response.status).toBe(500);
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-      expect((await response.json()).error.message).toBe('The server had an error');
+      expect((await readJson(response)).error.message).toBe('The server had an error');
     });
 
     it('should end with an error event when the upstream drops after the first chunk', async () => {
@@ -221,7 +222,7 @@ describe('POST /v1/chat/completions', () => {
       });
       const response = await postChat(gateway, chatBody({ model: 'nope' }));
       expect(response.status).toBe(404);
-      expect(await response.json()).toEqual({
+      expect(await readJson(response)).toEqual({
         error: {
           message: 'The model `nope` does not exist',
           type: 'invalid_request_error',
@@ -247,7 +248,7 @@ describe('POST /v1/chat/completions', () => {
       const response = await postChat(gateway, chatBody());
       expect(response.status).toBe(429);
       expect(response.headers.get('retry-after')).toBe('7');
-      expect((await response.json()).error.code).toBe('rate_limit_exceeded');
+      expect((await readJson(response)).error.code).toBe('rate_limit_exceeded');
     });
 
     it('should answer 502 when the upstream rejects the gateway credentials', async () => {
@@ -264,7 +265,7 @@ describe('POST /v1/chat/completions', () => {
       });
       const response = await postChat(gateway, chatBody());
       expect(response.status).toBe(502);
-      const body = await response.json();
+      const body = await readJson(response);
       expect(body.error.code).toBe('upstream_auth_failed');
       expect(JSON.stringify(body)).not.toContain('sk-upstr');
     });
@@ -273,7 +274,7 @@ describe('POST /v1/chat/completions', () => {
       gateway.upstream.enqueue({ drop: 'before-headers' });
       const response = await postChat(gateway, chatBody());
       expect(response.status).toBe(502);
-      expect((await response.json()).error).toMatchObject({
+      expect((await readJson(response)).error).toMatchObject({
         type: 'server_error',
         code: 'upstream_unreachable',
       });
@@ -283,7 +284,7 @@ describe('POST /v1/chat/completions', () => {
       gateway.upstream.enqueue({ status: 503, body: '<html>Service Unavailable</html>' });
       const response = await postChat(gateway, chatBody());
       expect(response.status).toBe(503);
-      expect((await response.json()).error.message).not.toContain('<html>');
+      expect((await readJson(response)).error.message).not.toContain('<html>');
     });
   });
 

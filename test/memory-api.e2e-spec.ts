@@ -10,6 +10,7 @@ import {
   startMemoryGateway,
   postMemoryChat,
 } from './support/memory';
+import { readJson } from './support/json';
 
 const OTHER_KEY = 'sk-gateway-test-key-2';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -53,7 +54,7 @@ describe.each(memoryBackends())('memory management API on $name', (backend) => {
       key,
     );
     expect(response.status).toBe(200);
-    return (await response.json()) as Page;
+    return (await readJson(response)) as Page;
   }
 
   describe('GET /v1/memory/namespaces', () => {
@@ -66,7 +67,7 @@ describe.each(memoryBackends())('memory management API on $name', (backend) => {
       await addMemories(gateway, b, { content: 'only', created_at: '2024-02-02T00:00:00.000Z' });
       const response = await memoryApi(gateway, 'GET', '/namespaces');
       expect(response.status).toBe(200);
-      const body = await response.json();
+      const body = await readJson(response);
       expect(body.object).toBe('list');
       expect(body.data).toEqual(
         expect.arrayContaining([
@@ -93,7 +94,7 @@ describe.each(memoryBackends())('memory management API on $name', (backend) => {
       await addMemories(gateway, namespace, { content: 'not for the other key' });
       const response = await memoryApi(gateway, 'GET', '/namespaces', undefined, OTHER_KEY);
       expect(response.status).toBe(200);
-      const names = (await response.json()).data.map(
+      const names = (await readJson(response)).data.map(
         (entry: { namespace: string }) => entry.namespace,
       );
       expect(names).not.toContain(namespace);
@@ -108,7 +109,7 @@ describe.each(memoryBackends())('memory management API on $name', (backend) => {
         metadata: { source: 'import', tags: ['drinks'] },
       });
       expect(response.status).toBe(201);
-      const body = await response.json();
+      const body = await readJson(response);
       expect(body).toEqual({
         object: 'list',
         data: [{ id: expect.stringMatching(UUID), duplicate: false }],
@@ -121,7 +122,7 @@ describe.each(memoryBackends())('memory management API on $name', (backend) => {
         memoriesPath(namespace, `/${body.data[0].id}`),
       );
       expect(stored.status).toBe(200);
-      const memory = await stored.json();
+      const memory = await readJson(stored);
       const { request_id: requestId, ...rest } = memory;
       // The contract leaves it open for API writes: none, or the id of the POST that stored it.
       expect([null, response.headers.get('x-request-id')]).toContain(requestId);
@@ -148,7 +149,7 @@ describe.each(memoryBackends())('memory management API on $name', (backend) => {
         { content: 'Green tea it is.', role: 'assistant' },
       ]);
       expect(response.status).toBe(201);
-      const body = await response.json();
+      const body = await readJson(response);
       expect(body).toMatchObject({ object: 'list', inserted: 2, skipped: 2 });
       expect(body.data).toEqual([
         { id: existing, duplicate: true },
@@ -176,7 +177,7 @@ describe.each(memoryBackends())('memory management API on $name', (backend) => {
         { content: 'Same words.' },
         { content: 'Same words.', role: 'assistant' },
       ]);
-      expect(await response.json()).toMatchObject({ inserted: 2, skipped: 0 });
+      expect(await readJson(response)).toMatchObject({ inserted: 2, skipped: 0 });
     });
 
     it.each([
@@ -213,7 +214,7 @@ describe.each(memoryBackends())('memory management API on $name', (backend) => {
       const items = Array.from({ length: 1000 }, (_, i) => ({ content: `item ${i}` }));
       const response = await memoryApi(gateway, 'POST', memoriesPath(namespace), items);
       expect(response.status).toBe(201);
-      expect(await response.json()).toMatchObject({ inserted: 1000, skipped: 0 });
+      expect(await readJson(response)).toMatchObject({ inserted: 1000, skipped: 0 });
     });
 
     it.each(['a b', 'x'.repeat(129), 'a%2Fb'])(
@@ -239,7 +240,7 @@ describe.each(memoryBackends())('memory management API on $name', (backend) => {
       expect((await memoryApi(gateway, 'GET', memoriesPath(namespace, `/${id}`))).status).toBe(200);
       const deleted = await memoryApi(gateway, 'DELETE', memoriesPath(namespace, `/${id}`));
       expect(deleted.status).toBe(200);
-      expect(await deleted.json()).toEqual({ id, object: 'memory.deleted', deleted: true });
+      expect(await readJson(deleted)).toEqual({ id, object: 'memory.deleted', deleted: true });
       await expectError(await memoryApi(gateway, 'GET', memoriesPath(namespace, `/${id}`)), 404, {
         code: 'memory_not_found',
       });
@@ -390,7 +391,7 @@ describe.each(memoryBackends())('memory management API on $name', (backend) => {
     const search = async (namespace: string) => {
       const response = await memoryApi(gateway, 'GET', memoriesPath(namespace, '?q=sister'));
       expect(response.status).toBe(200);
-      return ((await response.json()) as { data: Memory[] }).data.map((m) => m.content);
+      return ((await readJson(response)) as { data: Memory[] }).data.map((m) => m.content);
     };
     const asConversation = freshNamespace('conversation');
     const added = await memoryApi(
@@ -413,7 +414,9 @@ describe.each(memoryBackends())('memory management API on $name', (backend) => {
       conversation,
     );
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { param: string } }).error.param).toBe('conversation');
+    expect(((await readJson(bad)) as { error: { param: string } }).error.param).toBe(
+      'conversation',
+    );
   });
 
   describe('search with q=', () => {
@@ -474,14 +477,14 @@ describe.each(memoryBackends())('memory management API on $name', (backend) => {
 
       const response = await memoryApi(gateway, 'DELETE', `/namespaces/${gone}`);
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({
+      expect(await readJson(response)).toEqual({
         object: 'memory.namespace.deleted',
         namespace: gone,
         deleted: true,
         deleted_count: 3,
       });
       expect((await page(gone, '')).data).toEqual([]);
-      const names = (await (await memoryApi(gateway, 'GET', '/namespaces')).json()).data.map(
+      const names = (await readJson(await memoryApi(gateway, 'GET', '/namespaces'))).data.map(
         (entry: { namespace: string }) => entry.namespace,
       );
       expect(names).not.toContain(gone);
@@ -498,7 +501,7 @@ describe.each(memoryBackends())('memory management API on $name', (backend) => {
       const namespace = freshNamespace('never-used');
       const response = await memoryApi(gateway, 'DELETE', `/namespaces/${namespace}`);
       expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ namespace, deleted_count: 0 });
+      expect(await readJson(response)).toMatchObject({ namespace, deleted_count: 0 });
     });
   });
 

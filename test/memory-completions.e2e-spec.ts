@@ -25,6 +25,7 @@ import {
   settleWrites,
   waitForMemories,
 } from './support/memory';
+import { readJson } from './support/json';
 
 const OTHER_KEY = 'sk-gateway-test-key-2';
 const ANSWER = 'Hello! How can I help you today?';
@@ -110,7 +111,7 @@ describe.each(memoryBackends())('POST /v1/memory/chat/completions on $name', (ba
         );
         const response = await postMemoryChat(gateway, sent, { namespace });
         expect(response.status).toBe(200);
-        expect((await response.json()).choices[0].message.content).toBe(ANSWER);
+        expect((await readJson(response)).choices[0].message.content).toBe(ANSWER);
         expect(response.headers.get('x-memory-namespace')).toBe(namespace);
         expect(response.headers.get('x-memory-status')).toBe('ok');
         expect(response.headers.get('x-memory-injected')).toBe('1');
@@ -399,7 +400,7 @@ describe.each(memoryBackends())('POST /v1/memory/chat/completions on $name', (ba
         namespace,
       });
       expect(response.status).toBe(400);
-      expect((await response.json()).error).toMatchObject({
+      expect((await readJson(response)).error).toMatchObject({
         type: 'invalid_request_error',
         param: 'namespace',
       });
@@ -424,7 +425,7 @@ describe.each(memoryBackends())('POST /v1/memory/chat/completions on $name', (ba
           memory,
         });
         expect(response.status).toBe(400);
-        expect((await response.json()).error).toMatchObject({
+        expect((await readJson(response)).error).toMatchObject({
           type: 'invalid_request_error',
           param: 'memory',
         });
@@ -599,9 +600,9 @@ describe.each(memoryBackends())('POST /v1/memory/chat/completions on $name', (ba
       );
       const listed = await listMemories(shared, 'team', BOB);
       expect(listed.map((memory) => memory.content)).toContain('The team standup is at 9am.');
-      const namespaces = await (
-        await memoryApi(shared, 'GET', '/namespaces', undefined, BOB)
-      ).json();
+      const namespaces = await readJson(
+        await memoryApi(shared, 'GET', '/namespaces', undefined, BOB),
+      );
       expect(namespaces.data).toContainEqual(
         expect.objectContaining({ namespace: 'team', shared: true }),
       );
@@ -628,14 +629,14 @@ describe.each(memoryBackends())('POST /v1/memory/chat/completions on $name', (ba
     it('should list every granted shared namespace, even an empty one', async () => {
       const response = await memoryApi(shared, 'GET', '/namespaces', undefined, BOB);
       expect(response.status).toBe(200);
-      expect((await response.json()).data).toContainEqual({
+      expect((await readJson(response)).data).toContainEqual({
         object: 'memory.namespace',
         namespace: 'ops',
         memory_count: 0,
         last_created_at: null,
         shared: true,
       });
-      const carol = await (await memoryApi(shared, 'GET', '/namespaces', undefined, CAROL)).json();
+      const carol = await readJson(await memoryApi(shared, 'GET', '/namespaces', undefined, CAROL));
       expect(carol.data.map((entry: { namespace: string }) => entry.namespace)).not.toContain(
         'ops',
       );

@@ -28,6 +28,7 @@ import {
   waitForMemories,
 } from './support/memory';
 import { startTcpProxy, TcpProxy } from './support/tcp-proxy';
+import { readJson } from './support/json';
 
 const FACT = 'My dog is called Rex.';
 const QUESTION = 'What is my dog called?';
@@ -203,7 +204,7 @@ describe('when the Postgres store goes down mid-run', () => {
       const startedAt = Date.now();
       const response = await postMemoryChat(gateway, ask(QUESTION), { namespace });
       expect(response.status).toBe(200);
-      expect((await response.json()).choices[0].message.content).toBe(
+      expect((await readJson(response)).choices[0].message.content).toBe(
         'Hello! How can I help you today?',
       );
       expect(Date.now() - startedAt).toBeLessThan(RETRIEVAL_TIMEOUT_MS + 1500);

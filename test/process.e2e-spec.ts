@@ -9,6 +9,7 @@ import {
   waitUntilListening,
 } from './support/gateway-process';
 import { sleep } from './support/gateway';
+import { readJson } from './support/json';
 
 const KEY = 'sk-process-test-key-XYZ';
 // The W3C Trace Context example trace id.
@@ -195,7 +196,7 @@ describe('npm run demo', () => {
         }),
       });
       expect(response.status).toBe(200);
-      expect((await response.json()).choices[0].message.content).toBe(
+      expect((await readJson(response)).choices[0].message.content).toBe(
         'Hello! How can I help you today?',
       );
       const auto = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {

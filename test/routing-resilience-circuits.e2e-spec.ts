@@ -1,5 +1,6 @@
 import { chatBody, postChat, sleep, startGateway, TestGateway } from './support/gateway';
 import { readiness, RESILIENCE_CATALOG, UNAVAILABLE, upstreamCalls } from './support/routing';
+import { readJson } from './support/json';
 
 /**
  * Circuit breakers per provider model. Two calls in the window with more than half failing open
@@ -42,7 +43,7 @@ describe('Routing: circuit breakers', () => {
     for (const model of ['tiny', 'fast']) {
       const response = await postChat(gateway, chatBody({ model }));
       expect(response.status).toBe(200);
-      expect((await response.json()).model).toBe('big-v1');
+      expect((await readJson(response)).model).toBe('big-v1');
       expect(response.headers.get('x-gateway-selected-model')).toBe('big');
       expect(response.headers.get('x-gateway-fallbacks')).toBe('tiny (circuit open)');
     }
@@ -63,7 +64,7 @@ describe('Routing: circuit breakers', () => {
     await sleep(HALF_OPEN_AFTER_MS + 100);
     const probe = await postChat(gateway, chatBody({ model: 'tiny' }));
     expect(probe.status).toBe(200);
-    expect((await probe.json()).model).toBe('tiny-v1');
+    expect((await readJson(probe)).model).toBe('tiny-v1');
     expect(probe.headers.get('x-gateway-selected-model')).toBe('tiny');
     expect(probe.headers.get('x-gateway-fallbacks')).toBeNull();
     expect(upstreamCalls(gateway, 'tiny-v1')).toBe(1);
@@ -82,7 +83,7 @@ describe('Routing: circuit breakers', () => {
     }
     const open = await postChat(gateway, chatBody({ model: 'eye' }));
     expect(open.status).toBe(503);
-    expect((await open.json()).error).toMatchObject({
+    expect((await readJson(open)).error).toMatchObject({
       code: 'no_provider_available',
       message: expect.stringContaining('eye (circuit open)'),
     });
@@ -91,11 +92,11 @@ describe('Routing: circuit breakers', () => {
     await sleep(HALF_OPEN_AFTER_MS + 100);
     const probe = await postChat(gateway, chatBody({ model: 'eye' }));
     expect(probe.status).toBe(503);
-    expect((await probe.json()).error.message).toBe('The upstream is overloaded.');
+    expect((await readJson(probe)).error.message).toBe('The upstream is overloaded.');
     expect(upstreamCalls(gateway, 'eye-v1')).toBe(3);
 
     const reopened = await postChat(gateway, chatBody({ model: 'eye' }));
-    expect((await reopened.json()).error.code).toBe('no_provider_available');
+    expect((await readJson(reopened)).error.code).toBe('no_provider_available');
     expect(upstreamCalls(gateway, 'eye-v1')).toBe(3);
     const health = await readiness(gateway);
     expect(health.body.details.routes.circuits['openai/eye-v1']).toBe('open');
@@ -134,7 +135,7 @@ describe('Routing: every circuit open', () => {
 
     const response = await postChat(gateway, chatBody({ model: 'mid' }));
     expect(response.status).toBe(503);
-    expect((await response.json()).error).toMatchObject({
+    expect((await readJson(response)).error).toMatchObject({
       type: 'server_error',
       code: 'no_provider_available',
       message: expect.stringContaining('mid (circuit open)'),

@@ -13,6 +13,7 @@ import {
   upstreamCalls,
   upstreamModels,
 } from './support/routing';
+import { readJson } from './support/json';
 
 /**
  * Retries, fallback chains and aliases against the fake upstream, with the resilience catalog:
@@ -43,7 +44,7 @@ describe('Routing: retries, fallbacks and aliases', () => {
       const response = await postChat(gateway, chatBody({ model: 'tiny' }));
 
       expect(response.status).toBe(200);
-      expect((await response.json()).model).toBe('tiny-v1');
+      expect((await readJson(response)).model).toBe('tiny-v1');
       expect(upstreamModels(gateway)).toEqual(['tiny-v1', 'tiny-v1', 'tiny-v1']);
       expect(response.headers.get('x-gateway-selected-model')).toBe('tiny');
       expect(response.headers.get('x-gateway-fallbacks')).toBeNull();
@@ -83,7 +84,7 @@ describe('Routing: retries, fallbacks and aliases', () => {
       const response = await postChat(gateway, chatBody({ model: 'tiny' }));
 
       expect(response.status).toBe(400);
-      expect((await response.json()).error).toMatchObject({
+      expect((await readJson(response)).error).toMatchObject({
         message: "Invalid value for 'n'.",
         param: 'n',
         code: 'invalid_value',
@@ -99,7 +100,7 @@ describe('Routing: retries, fallbacks and aliases', () => {
       const response = await postChat(gateway, chatBody({ model: 'tiny' }));
 
       expect(response.status).toBe(200);
-      expect((await response.json()).model).toBe('big-v1');
+      expect((await readJson(response)).model).toBe('big-v1');
       expect(response.headers.get('x-gateway-selected-model')).toBe('big');
       expect(response.headers.get('x-gateway-fallbacks')).toBe('tiny (503)');
       // Every retry on tiny first (1 + RETRY_ATTEMPTS), then big once.
@@ -113,7 +114,7 @@ describe('Routing: retries, fallbacks and aliases', () => {
       const response = await postChat(gateway, chatBody({ model: 'tiny' }));
 
       expect(response.status).toBe(200);
-      expect((await response.json()).model).toBe('mid-v1');
+      expect((await readJson(response)).model).toBe('mid-v1');
       expect(response.headers.get('x-gateway-selected-model')).toBe('mid');
       expect(response.headers.get('x-gateway-fallbacks')).toBe('tiny (503), big (502)');
       expect(upstreamModels(gateway)).toEqual([
@@ -134,7 +135,7 @@ describe('Routing: retries, fallbacks and aliases', () => {
       const response = await postChat(gateway, chatBody({ model: 'big' }));
 
       expect(response.status).toBe(503);
-      expect((await response.json()).error.message).toBe('The upstream is overloaded.');
+      expect((await readJson(response)).error.message).toBe('The upstream is overloaded.');
       expect(upstreamCalls(gateway, 'big-v1')).toBe(3);
       expect(upstreamCalls(gateway, 'mid-v1')).toBe(3);
       expect(upstreamCalls(gateway, 'tiny-v1')).toBe(0);
@@ -210,7 +211,7 @@ describe('Routing: retries, fallbacks and aliases', () => {
       expect(fast.headers.get('x-gateway-selected-model')).toBe('tiny');
       expect(smart.headers.get('x-gateway-selected-model')).toBe('big');
       expect(upstreamModels(gateway)).toEqual(['tiny-v1', 'big-v1']);
-      expect((await smart.json()).model).toBe('big-v1');
+      expect((await readJson(smart)).model).toBe('big-v1');
     });
 
     it('should follow a fallback named by its alias (tiny falls back to `smart`)', async () => {

@@ -1,4 +1,5 @@
 import { chatBody, postChat, readSse, startGateway, TestGateway } from './support/gateway';
+import { readJson } from './support/json';
 
 describe('upstream timeouts and unreachable upstreams', () => {
   let gateway: TestGateway;
@@ -14,7 +15,7 @@ describe('upstream timeouts and unreachable upstreams', () => {
     const started = Date.now();
     const response = await postChat(gateway, chatBody());
     expect(response.status).toBe(504);
-    expect((await response.json()).error).toMatchObject({
+    expect((await readJson(response)).error).toMatchObject({
       type: 'server_error',
       code: 'upstream_timeout',
     });
@@ -47,7 +48,7 @@ describe('an upstream that is not listening', () => {
   it('should answer 502 upstream_unreachable without internals', async () => {
     const response = await postChat(gateway, chatBody());
     expect(response.status).toBe(502);
-    const body = await response.json();
+    const body = await readJson(response);
     expect(body.error).toMatchObject({
       type: 'server_error',
       code: 'upstream_unreachable',

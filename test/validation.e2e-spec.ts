@@ -1,4 +1,5 @@
 import { authHeaders, chatBody, postChat, startGateway, TestGateway } from './support/gateway';
+import { readJson } from './support/json';
 
 describe('request validation and error envelope', () => {
   let gateway: TestGateway;
@@ -52,7 +53,7 @@ describe('request validation and error envelope', () => {
   it.each(invalid)('should answer 400 naming the field for %s', async (_case, body, param) => {
     const response = await postChat(gateway, body);
     expect(response.status).toBe(400);
-    const payload = await response.json();
+    const payload = await readJson(response);
     expect(payload).toEqual({
       error: {
         message: expect.any(String),
@@ -88,7 +89,7 @@ describe('request validation and error envelope', () => {
   it('should answer malformed JSON with 400 invalid_request_error', async () => {
     const response = await postChat(gateway, '{"model": "gpt-4o-mini", "messages": [');
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toMatchObject({
+    expect((await readJson(response)).error).toMatchObject({
       type: 'invalid_request_error',
       code: 'invalid_json',
     });
@@ -100,7 +101,7 @@ describe('request validation and error envelope', () => {
       chatBody({ messages: [{ role: 'user', content: 'x'.repeat(4096) }] }),
     );
     expect(response.status).toBe(413);
-    expect((await response.json()).error).toMatchObject({
+    expect((await readJson(response)).error).toMatchObject({
       type: 'invalid_request_error',
       code: 'request_too_large',
     });
@@ -110,7 +111,7 @@ describe('request validation and error envelope', () => {
     const response = await fetch(`${gateway.url}/v1/not-a-route`, { headers: authHeaders() });
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await response.json()).toEqual({
+    expect(await readJson(response)).toEqual({
       error: {
         message: 'Invalid URL (GET /v1/not-a-route)',
         type: 'invalid_request_error',
@@ -123,7 +124,7 @@ describe('request validation and error envelope', () => {
   it('should answer a JSON array body with 400, not 500', async () => {
     const response = await postChat(gateway, '[1,2,3]');
     expect(response.status).toBe(400);
-    expect((await response.json()).error.type).toBe('invalid_request_error');
+    expect((await readJson(response)).error.type).toBe('invalid_request_error');
   });
 
   it('should never call the upstream for an invalid request', async () => {

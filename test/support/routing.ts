@@ -2,6 +2,7 @@ import { join } from 'node:path';
 
 import type { ScriptedReply } from '../fakes/fake-openai-upstream';
 import { TestGateway } from './gateway';
+import { readJson } from './json';
 
 /** tiny (small, 4k, alias fast, falls back to big), eye (vision), mid (tools), big (alias smart). */
 export const RESILIENCE_CATALOG = join(__dirname, '..', 'fixtures', 'catalog-resilience.yaml');
@@ -36,7 +37,7 @@ export interface Readiness {
 
 export async function readiness(gateway: TestGateway): Promise<Readiness> {
   const response = await fetch(`${gateway.url}/health/ready`);
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: await readJson(response) };
 }
 
 /**
