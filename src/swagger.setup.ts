@@ -1,5 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { OpenAPIObject } from '@nestjs/swagger';
+
+import { metricsConfig, MetricsConfig } from './metrics/metrics.config';
+
+const BEARER = 'bearer';
 
 /** Swagger UI at /docs and the OpenAPI document at /docs-json, both public. */
 export function setupSwagger(app: INestApplication): void {
@@ -11,16 +16,28 @@ export function setupSwagger(app: INestApplication): void {
         '`{"error":{"message","type","param","code"}}`.',
     )
     .setVersion('0.1.0')
-    .addBearerAuth({
-      type: 'http',
-      scheme: 'bearer',
-      bearerFormat: 'API key',
-      description: 'A proxy key of this gateway',
-    })
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'API key',
+        description: 'A proxy key of this gateway (for /metrics: METRICS_TOKEN, when set)',
+      },
+      BEARER,
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  lockMetricsWhenTokenSet(document, app.get<MetricsConfig>(metricsConfig.KEY));
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },
   });
+}
+
+/** /metrics is open by default; the lock is shown only when METRICS_TOKEN makes it true. */
+function lockMetricsWhenTokenSet(document: OpenAPIObject, metrics: MetricsConfig): void {
+  const scrape = document.paths['/metrics']?.get;
+  if (scrape && metrics.token !== undefined) {
+    scrape.security = [{ [BEARER]: [] }];
+  }
 }

@@ -4,7 +4,10 @@ import type { Request, Response } from 'express';
 
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator';
 import { ChatCompletionRequest } from '../providers/chat.types';
-import { CHAT_COMPLETION_EXAMPLES } from './dto/chat-completion.examples';
+import {
+  CHAT_COMPLETION_EXAMPLES,
+  CHAT_COMPLETION_RESPONSE_EXAMPLE,
+} from './dto/chat-completion.examples';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto';
 import { ChatCompletionResponseDto } from './dto/chat-completion-response.dto';
 import { CompletionResponder } from './completion-responder';
@@ -27,8 +30,9 @@ export class CompletionsController {
   @ApiOkResponse({
     description: 'A `chat.completion` (JSON), or a stream of chunks when `stream` is true.',
     type: ChatCompletionResponseDto,
+    example: CHAT_COMPLETION_RESPONSE_EXAMPLE,
   })
-  @ApiErrorResponses(400, 401, 403, 404, 413, 429, 502, 504)
+  @ApiErrorResponses(400, 401, 403, 404, 413, 429, 500, 502, 503, 504)
   create(
     @Body() body: ChatCompletionRequestDto,
     @Req() request: Request,

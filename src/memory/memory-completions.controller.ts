@@ -1,18 +1,15 @@
 import { Body, Controller, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiOkResponse,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator';
+import { INVALID_NAMESPACE } from '../common/http/error-examples';
 import { CompletionHooks, CompletionResponder } from '../completions/completion-responder';
 import { toChatRequest } from '../completions/completions.controller';
-import { CHAT_COMPLETION_EXAMPLES } from '../completions/dto/chat-completion.examples';
+import {
+  CHAT_COMPLETION_EXAMPLES,
+  CHAT_COMPLETION_RESPONSE_EXAMPLE,
+} from '../completions/dto/chat-completion.examples';
 import { ChatCompletionRequestDto } from '../completions/dto/chat-completion-request.dto';
 import { ChatCompletionResponseDto } from '../completions/dto/chat-completion-response.dto';
 import { CapturedAnswer, captureStream, completionAnswer } from './answer-capture';
@@ -46,9 +43,9 @@ export class MemoryCompletionsController {
   @ApiOkResponse({
     description: 'A `chat.completion` (JSON), or a stream of chunks when `stream` is true.',
     type: ChatCompletionResponseDto,
+    example: CHAT_COMPLETION_RESPONSE_EXAMPLE,
   })
-  @ApiResponse({ status: 400, description: 'Invalid body, `namespace` or `memory`' })
-  @ApiErrorResponses(401, 403, 404, 413, 429, 502, 504)
+  @ApiErrorResponses(INVALID_NAMESPACE, 401, 403, 404, 413, 429, 500, 502, 503, 504)
   async create(
     @Body() body: ChatCompletionRequestDto,
     @Query() query: MemoryCompletionQueryDto,

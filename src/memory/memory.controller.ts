@@ -26,6 +26,11 @@ import type { Request } from 'express';
 import { GatewayException } from '../common/errors/gateway.exception';
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator';
 import {
+  INVALID_NAMESPACE,
+  MEMORY_NOT_FOUND,
+  MEMORY_UNAVAILABLE,
+} from '../common/http/error-examples';
+import {
   AddMemoriesQueryDto,
   ListMemoriesQueryDto,
   MemoryParamsDto,
@@ -40,6 +45,7 @@ import {
   NamespaceListDto,
   NewMemoryDto,
 } from './dto/memory.dto';
+import { ADD_MEMORY_EXAMPLES, ADD_MEMORY_RESULT_EXAMPLE } from './dto/memory.examples';
 import { withNeighbourContext } from './memory-context';
 import { MemoryEmbedder } from './memory-embedder.service';
 import { MemoryEnabledGuard } from './memory-enabled.guard';
@@ -67,7 +73,7 @@ export class MemoryController {
   @Get()
   @ApiOperation({ summary: "This key's memory namespaces, and the shared ones granted to it" })
   @ApiOkResponse({ type: NamespaceListDto })
-  @ApiErrorResponses(401, 503)
+  @ApiErrorResponses(401, MEMORY_UNAVAILABLE)
   async namespaces(@Req() request: Request): Promise<NamespaceListDto> {
     const key = request.apiKey!;
     const granted = [...(key.sharedNamespaces ?? [])];
@@ -97,7 +103,7 @@ export class MemoryController {
     description: 'Pages by `after` = the previous `next_cursor`.',
   })
   @ApiOkResponse({ type: MemoryListDto })
-  @ApiErrorResponses(400, 401, 503)
+  @ApiErrorResponses(INVALID_NAMESPACE, 401, MEMORY_UNAVAILABLE)
   async list(
     @Param() params: NamespaceParamsDto,
     @Query() query: ListMemoriesQueryDto,
@@ -139,9 +145,10 @@ export class MemoryController {
         { type: 'array', items: { $ref: getSchemaPath(NewMemoryDto) }, maxItems: 1000 },
       ],
     },
+    examples: ADD_MEMORY_EXAMPLES,
   })
-  @ApiCreatedResponse({ type: AddMemoriesResultDto })
-  @ApiErrorResponses(400, 401, 413, 503)
+  @ApiCreatedResponse({ type: AddMemoriesResultDto, example: ADD_MEMORY_RESULT_EXAMPLE })
+  @ApiErrorResponses(INVALID_NAMESPACE, 401, 413, MEMORY_UNAVAILABLE)
   async add(
     @Param() params: NamespaceParamsDto,
     @Query() query: AddMemoriesQueryDto,
@@ -171,7 +178,7 @@ export class MemoryController {
   @Get(':namespace/memories/:id')
   @ApiOperation({ summary: 'Get one memory' })
   @ApiOkResponse({ type: MemoryDto })
-  @ApiErrorResponses(400, 401, 404, 503)
+  @ApiErrorResponses(INVALID_NAMESPACE, 401, MEMORY_NOT_FOUND, MEMORY_UNAVAILABLE)
   async get(@Param() params: MemoryParamsDto, @Req() request: Request): Promise<MemoryDto> {
     const scope = memoryScope(request.apiKey!, params.namespace);
     const memory = await this.use((repository) =>
@@ -186,7 +193,7 @@ export class MemoryController {
   @Delete(':namespace/memories/:id')
   @ApiOperation({ summary: 'Delete one memory' })
   @ApiOkResponse({ type: MemoryDeletedDto })
-  @ApiErrorResponses(400, 401, 404, 503)
+  @ApiErrorResponses(INVALID_NAMESPACE, 401, MEMORY_NOT_FOUND, MEMORY_UNAVAILABLE)
   async remove(
     @Param() params: MemoryParamsDto,
     @Req() request: Request,
@@ -208,7 +215,7 @@ export class MemoryController {
       'Deletes every memory of the namespace (for this key), e.g. for a data-protection request.',
   })
   @ApiOkResponse({ type: NamespaceDeletedDto })
-  @ApiErrorResponses(400, 401, 503)
+  @ApiErrorResponses(INVALID_NAMESPACE, 401, MEMORY_UNAVAILABLE)
   async erase(
     @Param() params: NamespaceParamsDto,
     @Req() request: Request,

@@ -1,27 +1,24 @@
 import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 import { Public } from '../auth/public.decorator';
 import { GatewayException } from '../common/errors/gateway.exception';
+import { ApiErrorResponses } from '../common/http/api-error-responses.decorator';
 import { metricsConfig } from './metrics.config';
 import { MetricsService } from './metrics.service';
 
+const TOKEN_REQUIRED =
+  'Metrics need `Authorization: Bearer <METRICS_TOKEN>`; the token sent is missing or wrong.';
+
 /**
  * Public for the proxy-key guard and the rate limiter: scrapers hold no proxy key, and a
- * throttled scrape would look like an outage. METRICS_TOKEN, when set, guards it instead.
+ * throttled scrape would look like an outage. METRICS_TOKEN, when set, guards it instead (and
+ * only then does Swagger show it locked, see swagger.setup.ts).
  */
 @ApiTags('ops')
-@ApiBearerAuth()
 @Public()
 @Controller('metrics')
 export class MetricsController {
@@ -41,9 +38,24 @@ export class MetricsController {
       'Prometheus text format. Open unless METRICS_TOKEN is set; then it needs ' +
       '`Authorization: Bearer <METRICS_TOKEN>` (not a proxy key).',
   })
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Metrics in the Prometheus text exposition format' })
-  @ApiResponse({ status: 401, description: 'METRICS_TOKEN is set and was not sent' })
+  @ApiOkResponse({
+    description: 'Metrics in the Prometheus text exposition format',
+    content: {
+      'text/plain': {
+        schema: { type: 'string' },
+        example:
+          '# HELP gateway_http_requests_total HTTP requests answered, by route pattern, method, ' +
+          'status and the provider/model that served them (499: the client went away first).\n' +
+          '# TYPE gateway_http_requests_total counter\n' +
+          'gateway_http_requests_total{route="/v1/chat/completions",method="POST",status="200",provider="openai",model="gpt-4o-mini"} 3\n',
+      },
+    },
+  })
+  @ApiErrorResponses({
+    status: 401,
+    description: 'METRICS_TOKEN is set and was not sent',
+    body: GatewayException.invalidApiKey(TOKEN_REQUIRED).body,
+  })
   async scrape(
     @Headers('authorization') authorization: string | undefined,
     @Res({ passthrough: true }) response: Response,
@@ -62,9 +74,7 @@ export class MetricsController {
     const match = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
     // Digests have one length, so the comparison neither throws nor hints at the token's length.
     if (!match || !timingSafeEqual(digest(match[1].trim()), this.tokenDigest)) {
-      throw GatewayException.invalidApiKey(
-        'Metrics need `Authorization: Bearer <METRICS_TOKEN>`; the token sent is missing or wrong.',
-      );
+      throw GatewayException.invalidApiKey(TOKEN_REQUIRED);
     }
   }
 }

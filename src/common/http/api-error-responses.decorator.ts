@@ -1,25 +1,29 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 
+import { ERROR_EXAMPLES, ErrorExample } from './error-examples';
 import { ErrorResponseDto } from './error-response.dto';
 
-const DESCRIPTIONS: Record<number, string> = {
-  400: 'Invalid request (`param` names the field)',
-  401: 'Missing or invalid proxy API key (`invalid_api_key`)',
-  403: 'The key may not use this model (`model_not_allowed`)',
-  404: 'Unknown model, memory or route',
-  413: 'Request body too large',
-  429: 'Rate limit reached (`rate_limit_exceeded`, see `retry-after`)',
-  502: 'Upstream provider failed or unreachable',
-  503: 'No upstream provider configured, or the memory store is unavailable',
-  504: 'Upstream provider timed out',
-};
-
-/** Documents the OpenAI error envelope for each status a route can answer with. */
-export function ApiErrorResponses(...statuses: number[]) {
+/**
+ * Documents the OpenAI error envelope for each status a route can answer with, each with its own
+ * example: a status alone takes the proxy routes' example, an ErrorExample replaces it.
+ */
+export function ApiErrorResponses(...errors: Array<number | ErrorExample>) {
   return applyDecorators(
-    ...statuses.map((status) =>
-      ApiResponse({ status, description: DESCRIPTIONS[status], type: ErrorResponseDto }),
-    ),
+    ...errors.map((error) => {
+      const { status, description, body } = exampleFor(error);
+      return ApiResponse({ status, description, type: ErrorResponseDto, example: { error: body } });
+    }),
   );
+}
+
+function exampleFor(error: number | ErrorExample): ErrorExample {
+  if (typeof error !== 'number') {
+    return error;
+  }
+  const example = ERROR_EXAMPLES[error];
+  if (!example) {
+    throw new Error(`No error example is documented for HTTP ${error}`);
+  }
+  return example;
 }

@@ -4,7 +4,7 @@ class AssistantMessageDto {
   @ApiProperty({ example: 'assistant' }) role: string;
   @ApiProperty({ nullable: true, type: String, example: 'Hello! How can I help you today?' })
   content: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) refusal?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: null }) refusal?: string | null;
   @ApiPropertyOptional({ type: 'array', items: { type: 'object' } }) tool_calls?: unknown[];
 }
 
@@ -13,7 +13,12 @@ class ChoiceDto {
   @ApiProperty({ type: AssistantMessageDto }) message: AssistantMessageDto;
   @ApiProperty({ enum: ['stop', 'length', 'tool_calls', 'content_filter', 'function_call'] })
   finish_reason: string;
-  @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    example: null,
+  })
   logprobs?: unknown;
 }
 

@@ -29,3 +29,24 @@ export const CHAT_COMPLETION_EXAMPLES: ExamplesObject = {
     },
   },
 };
+
+/** A real non-streaming answer (optional fields the answer leaves out are left out here too). */
+export const CHAT_COMPLETION_RESPONSE_EXAMPLE = {
+  id: 'chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT',
+  object: 'chat.completion',
+  created: 1741569952,
+  model: 'gpt-4o-mini-2024-07-18',
+  choices: [
+    {
+      index: 0,
+      message: {
+        role: 'assistant',
+        content: 'Hello! How can I help you today?',
+        refusal: null,
+      },
+      logprobs: null,
+      finish_reason: 'stop',
+    },
+  ],
+  usage: { prompt_tokens: 19, completion_tokens: 10, total_tokens: 29 },
+};

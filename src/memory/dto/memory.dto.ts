@@ -23,7 +23,11 @@ export class NewMemoryDto {
   @IsIn(MEMORY_ROLES)
   role?: (typeof MEMORY_ROLES)[number];
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { source: 'onboarding' },
+  })
   @IsOptionalNotNull()
   @IsObject()
   metadata?: Record<string, unknown>;
@@ -46,7 +50,8 @@ export class MemoryDto {
   @ApiProperty({ example: 'My dog is called Rex.' }) content: string;
   @ApiProperty({ nullable: true, type: String, example: 'gpt-4o-mini' }) model: string | null;
   @ApiProperty({ nullable: true, type: String }) request_id: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true }) metadata: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, example: {} })
+  metadata: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiPropertyOptional({ description: 'Relevance in [0, 1), with `q` only.' }) score?: number;
 }
@@ -60,15 +65,18 @@ export class MemoryListDto {
 
 class AddedMemoryDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) id: string | null;
-  @ApiProperty({ description: 'Already stored (same role and content): not stored twice.' })
+  @ApiProperty({
+    description: 'Already stored (same role and content): not stored twice.',
+    example: false,
+  })
   duplicate: boolean;
 }
 
 export class AddMemoriesResultDto {
   @ApiProperty({ example: 'list' }) object: 'list';
   @ApiProperty({ type: [AddedMemoryDto] }) data: AddedMemoryDto[];
-  @ApiProperty() inserted: number;
-  @ApiProperty() skipped: number;
+  @ApiProperty({ example: 1 }) inserted: number;
+  @ApiProperty({ example: 0 }) skipped: number;
 }
 
 export class NamespaceDto {
