@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { o200kTokenCounter } from './token-counter';
 
 const exact = (text: string) => countTokens(text, { disallowedSpecial: new Set() });
-const README = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+// Texts up to 32,000 characters are counted exactly; the README keeps growing past that size.
+const README = readFileSync(join(__dirname, '../../README.md'), 'utf8').slice(0, 30_000);
 
 describe('o200kTokenCounter', () => {
   it.each([
