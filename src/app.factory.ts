@@ -5,6 +5,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { json } from 'express';
 
 import { AppModule } from './app.module';
+import { applyRequestTimeouts, refuseDeclaredOversizeBodies } from './common/http/request-edges';
 import { appConfig } from './config/app.config';
 import { PinoLoggerService } from './logging/pino-logger.service';
 import { REQUEST_LOGGER } from './logging/logging.module';
@@ -68,7 +69,9 @@ export async function createGatewayApp(): Promise<NestExpressApplication> {
       maxAge: 600,
     });
   }
+  app.use(refuseDeclaredOversizeBodies(config.bodyLimitBytes));
   app.use(json({ limit: config.bodyLimit }));
+  applyRequestTimeouts(app.getHttpServer(), config.headersTimeoutMs, config.bodyTimeoutMs);
   app.disable('x-powered-by');
   // ETags on one-off completions only cost a hash of every body.
   app.set('etag', false);

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 
 import { GatewayException } from '../common/errors/gateway.exception';
 import { ApiKeyService } from './api-key.service';
@@ -28,13 +29,18 @@ export class ApiKeyGuard implements CanActivate {
       request.apiKey = ANONYMOUS;
       return true;
     }
-    const presented = presentedKey(request);
-    if (!presented) {
+    const presented = presentedKeys(request);
+    if (presented.length === 0) {
       throw GatewayException.invalidApiKey(
         "You didn't provide an API key. Send it as 'Authorization: Bearer <key>' or 'x-api-key'.",
       );
     }
-    const identity = this.apiKeys.verify(presented);
+    // A valid key in either header is enough, whatever the other holds (an SDK's empty default
+    // bearer next to a real x-api-key, say).
+    let identity: ReturnType<ApiKeyService['verify']>;
+    for (const key of presented) {
+      identity ??= this.apiKeys.verify(key);
+    }
     if (!identity) {
       // The presented key is never echoed: it may be a real secret sent to the wrong place.
       throw GatewayException.invalidApiKey('Incorrect API key provided.');
@@ -44,12 +50,28 @@ export class ApiKeyGuard implements CanActivate {
   }
 }
 
-function presentedKey(request: Request): string | undefined {
-  const authorization = request.headers.authorization;
-  if (authorization) {
-    const match = /^Bearer\s+(.+)$/i.exec(authorization);
-    return match?.[1]?.trim() || undefined;
+/**
+ * The keys a request presents: the bearer token and the x-api-key value, each at most once.
+ * Node joins the copies of a repeated x-api-key with ", ": it counts when every copy is the
+ * same key. (Of a repeated Authorization, Node keeps the first.)
+ */
+export function presentedKeys(request: IncomingMessage): string[] {
+  const keys: string[] = [];
+  const bearer = request.headers.authorization;
+  const token = bearer === undefined ? undefined : BEARER.exec(bearer)?.[1]?.trim();
+  if (token) {
+    keys.push(token);
   }
-  const headerKey = request.headers['x-api-key'];
-  return typeof headerKey === 'string' && headerKey.length > 0 ? headerKey : undefined;
+  let headerKey = request.headers['x-api-key'];
+  if (typeof headerKey === 'string' && headerKey.includes(',')) {
+    const copies = request.headersDistinct['x-api-key'] ?? [];
+    headerKey = copies.every((copy) => copy === copies[0]) ? copies[0] : undefined;
+  }
+  headerKey = typeof headerKey === 'string' ? headerKey.trim() : undefined;
+  if (headerKey && headerKey !== token) {
+    keys.push(headerKey);
+  }
+  return keys;
 }
+
+const BEARER = /^Bearer\s+(.+)$/i;

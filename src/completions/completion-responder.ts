@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 
 import { abortOnClientClose } from '../common/http/abort-on-close';
+import { makeHeaderValuesSafe } from '../common/http/header-values';
 import { toSseFrames, withTrailers } from '../common/http/sse-frames';
 import { traceparentOf } from '../logging/logging.module';
 import {
@@ -64,7 +65,7 @@ export class CompletionResponder {
         throw error;
       });
       this.tokens.settle(reservation, completion.usage?.total_tokens);
-      response.set(responseHeaders);
+      response.set(makeHeaderValuesSafe(responseHeaders));
       request.gatewayModel = responseHeaders['x-gateway-selected-model'] ?? request.gatewayModel;
       hooks.onCompletion?.(completion);
       return completion;
@@ -78,7 +79,7 @@ export class CompletionResponder {
       reservation === undefined
         ? started
         : settleOnUsage(started, (used) => this.tokens.settle(reservation, used));
-    response.set(responseHeaders);
+    response.set(makeHeaderValuesSafe(responseHeaders));
     // The log names the model that served, once routing (auto, fallbacks) has decided it.
     request.gatewayModel = responseHeaders['x-gateway-selected-model'] ?? request.gatewayModel;
     response.setHeader('cache-control', 'no-cache');

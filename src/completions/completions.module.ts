@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { ModelSelectorModule } from '../model-selector/model-selector.module';
 import { ProvidersModule } from '../providers/providers.module';
 import { RoutingModule } from '../routing/routing.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
@@ -9,7 +10,7 @@ import { CompletionsService } from './completions.service';
 import { ModelsController } from './models.controller';
 
 @Module({
-  imports: [ProvidersModule, RoutingModule, ThrottlingModule],
+  imports: [ModelSelectorModule, ProvidersModule, RoutingModule, ThrottlingModule],
   controllers: [CompletionsController, ModelsController],
   providers: [CompletionsService, CompletionResponder],
   exports: [CompletionResponder],

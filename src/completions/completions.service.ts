@@ -5,7 +5,8 @@ import { ApiKeyIdentity } from '../auth/api-key.types';
 import { GatewayException } from '../common/errors/gateway.exception';
 import { ProviderException } from '../common/errors/provider.exception';
 import { MetricsService } from '../metrics/metrics.service';
-import { RequestMetrics } from '../metrics/request-metrics';
+import { ModelCatalog } from '../model-selector/model-catalog';
+import { OTHER_MODEL, RequestMetrics } from '../metrics/request-metrics';
 import { UpstreamMeter } from '../metrics/upstream-meter';
 import { ProviderContext } from '../providers/chat-provider.interface';
 import {
@@ -38,6 +39,7 @@ export class CompletionsService {
     private readonly breakers: CircuitBreakers,
     @Inject(routingConfig.KEY) private readonly routing: ConfigType<typeof routingConfig>,
     private readonly metrics: MetricsService,
+    private readonly catalog: ModelCatalog,
   ) {}
 
   async complete(call: CompletionCall): Promise<ChatCompletion> {
@@ -90,6 +92,18 @@ export class CompletionsService {
     })();
   }
 
+  /**
+   * Models the catalog or a provider's list names keep their own series; any other id a client
+   * made up counts as `other`, so that /metrics stays small whatever clients send.
+   */
+  private metricLabel(candidate: RouteCandidate, served: string): string {
+    return this.catalog.get(served) !== undefined ||
+      candidate.provider.hasModel(served) ||
+      candidate.provider.hasModel(candidate.upstreamModel)
+      ? served
+      : OTHER_MODEL;
+  }
+
   /** The model a request asks for once defaults apply, for the request log. */
   resolveModel(request: ChatCompletionRequest): string {
     return request.model || 'auto';
@@ -139,7 +153,7 @@ export class CompletionsService {
           [SELECTED_MODEL_HEADER]: headers[SELECTED_MODEL_HEADER] ?? candidate.label,
           ...(failed.length > 0 ? { [FALLBACKS_HEADER]: failed.join(', ') } : {}),
         });
-        meter.servedBy(provider, headers[SELECTED_MODEL_HEADER]);
+        meter.servedBy(provider, this.metricLabel(candidate, headers[SELECTED_MODEL_HEADER]));
         return result;
       } catch (error) {
         if (call.context.signal.aborted || !canFailOver(error)) {

@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 
-import { appConfig, parseCorsOrigins, parseTrustProxy } from './app.config';
+import { appConfig, parseByteSize, parseCorsOrigins, parseTrustProxy } from './app.config';
 import { withEnv } from '../common/testing/with-env';
 
 const VARIABLES = [
   'PORT',
   'HOST',
   'BODY_LIMIT',
+  'HEADERS_TIMEOUT_MS',
+  'BODY_TIMEOUT_MS',
   'SHUTDOWN_GRACE_MS',
   'UPSTREAM_TIMEOUT_MS',
   'LOG_LEVEL',
@@ -25,12 +27,33 @@ describe('appConfig', () => {
       port: 3000,
       host: '0.0.0.0',
       bodyLimit: '10mb',
+      bodyLimitBytes: 10 * 1024 * 1024,
+      headersTimeoutMs: 20_000,
+      bodyTimeoutMs: 30_000,
       shutdownGraceMs: 25_000,
       upstreamTimeoutMs: 300_000,
       logLevel: 'info',
       defaultModel: 'gpt-4o-mini',
       trustProxy: false,
       corsOrigins: undefined,
+    });
+  });
+
+  it.each<[string, number]>([
+    ['1048576', 1_048_576],
+    ['2kb', 2048],
+    ['10MB', 10 * 1024 * 1024],
+    ['1gb', 1024 ** 3],
+    ['7b', 7],
+  ])('should read BODY_LIMIT %s as %d bytes, as body-parser does', (text, bytes) => {
+    expect(parseByteSize(text)).toBe(bytes);
+    expect(load({ BODY_LIMIT: text }).bodyLimitBytes).toBe(bytes);
+  });
+
+  it('should take the request timeouts from the environment', () => {
+    expect(load({ HEADERS_TIMEOUT_MS: '500', BODY_TIMEOUT_MS: '700' })).toMatchObject({
+      headersTimeoutMs: 500,
+      bodyTimeoutMs: 700,
     });
   });
 

@@ -29,6 +29,8 @@ class AppEnv {
   @IsOptional()
   @Matches(/^\d+(b|kb|mb|gb)?$/i, { message: 'must look like 10mb, 512kb or 1048576' })
   BODY_LIMIT?: string;
+  @IsOptional() @IsInt() @Min(1) HEADERS_TIMEOUT_MS?: number;
+  @IsOptional() @IsInt() @Min(1) BODY_TIMEOUT_MS?: number;
   @IsOptional() @IsInt() @Min(0) SHUTDOWN_GRACE_MS?: number;
   @IsOptional() @IsInt() @Min(1) UPSTREAM_TIMEOUT_MS?: number;
   @IsOptional()
@@ -54,6 +56,11 @@ export const appConfig = registerAs('app', () => {
     port: env.PORT ?? 3000,
     host: env.HOST ?? '0.0.0.0',
     bodyLimit: env.BODY_LIMIT ?? '10mb',
+    bodyLimitBytes: parseByteSize(env.BODY_LIMIT ?? '10mb'),
+    /** A client has this long to send the request's headers, then gets 408 and is closed. */
+    headersTimeoutMs: env.HEADERS_TIMEOUT_MS ?? 20_000,
+    /** And this long after that for its body (a slow or stalled upload holds a connection). */
+    bodyTimeoutMs: env.BODY_TIMEOUT_MS ?? 30_000,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 25_000,
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS ?? 300_000,
     logLevel: env.LOG_LEVEL ?? 'info',
@@ -66,6 +73,16 @@ export const appConfig = registerAs('app', () => {
 });
 
 export type AppConfig = ReturnType<typeof appConfig>;
+
+/** `10mb`, `512kb`, `1048576` in bytes, as body-parser reads BODY_LIMIT (1kb = 1024 bytes). */
+export function parseByteSize(value: string): number {
+  const match = /^(\d+)(b|kb|mb|gb)?$/i.exec(value.trim());
+  if (!match) {
+    throw new Error(`not a byte size: ${value}`);
+  }
+  const unit = (match[2] ?? 'b').toLowerCase();
+  return Number(match[1]) * 1024 ** ['b', 'kb', 'mb', 'gb'].indexOf(unit);
+}
 
 /** The value is valid when the parser accepts it, so validation and use cannot disagree. */
 function Parses(parse: (value: string) => unknown, options: ValidationOptions): PropertyDecorator {

@@ -18,6 +18,8 @@ declare module 'http' {
 }
 
 export const UNKNOWN = 'unknown';
+/** The model label of every id neither the catalog nor a provider's list knows. */
+export const OTHER_MODEL = 'other';
 /** nginx's code for a client that closed the connection before the answer was complete. */
 export const CLIENT_CLOSED = '499';
 

@@ -1,11 +1,15 @@
 import 'reflect-metadata';
 
-import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata } from '@nestjs/common';
 import { ValidationError } from 'class-validator';
 
 import { ChatCompletionRequestDto } from '../../completions/dto/chat-completion-request.dto';
 import { GatewayException } from '../errors/gateway.exception';
-import { createOpenAiValidationPipe, firstProblem } from './openai-validation.pipe';
+import {
+  createOpenAiValidationPipe,
+  firstProblem,
+  OpenAiValidationPipe,
+} from './openai-validation.pipe';
 
 type Body = Record<string, unknown>;
 
@@ -23,7 +27,7 @@ function validBody(overrides: Body = {}): Body {
 }
 
 describe('createOpenAiValidationPipe', () => {
-  let pipe: ValidationPipe;
+  let pipe: OpenAiValidationPipe;
 
   beforeEach(() => {
     pipe = createOpenAiValidationPipe();
@@ -52,7 +56,7 @@ describe('createOpenAiValidationPipe', () => {
       });
       const snapshot = structuredClone(body);
 
-      const result = await pipe.transform(body, metadata);
+      const result = (await pipe.transform(body, metadata)) as Body;
 
       expect(result).toBe(body);
       expect(result).toEqual(snapshot);

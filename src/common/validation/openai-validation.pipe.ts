@@ -1,23 +1,90 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import {
+  ArgumentMetadata,
+  Injectable,
+  PipeTransform,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
 
 import { GatewayException } from '../errors/gateway.exception';
+import { assertWithinBounds, DEFAULT_BODY_BOUNDS } from './body-bounds';
+import { DtoShape, dtoShapeOf } from './dto-shape';
 
 /**
  * Validates DTOs and answers the first problem the way OpenAI does: 400
  * `invalid_request_error` with `param` naming the field (`messages[0].role`). It returns the
  * body as the client sent it (no whitelist, no transformation), so unknown OpenAI fields pass.
+ *
+ * Bodies are first checked against the generic bounds (depth, keys, array lengths), in one
+ * linear walk, and only the fields a DTO declares are handed to class-transformer and
+ * class-validator: an unknown field, however large, costs nothing more than the walk. Query
+ * strings and route parameters, small by construction, go through Nest's ValidationPipe.
  */
-export function createOpenAiValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    exceptionFactory: (errors: ValidationError[]) => {
-      const first = firstProblem(errors);
-      return GatewayException.invalidRequest(
-        first ? `Invalid '${first.param}': ${first.message}` : 'Invalid request body.',
-        first?.param ?? null,
+@Injectable()
+export class OpenAiValidationPipe implements PipeTransform {
+  private readonly others = new ValidationPipe({ exceptionFactory: toInvalidRequest });
+
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'body') {
+      return this.others.transform(value, metadata);
+    }
+    const shape = dtoShapeOf(metadata.metatype);
+    assertWithinBounds(value, shape?.bounds ?? DEFAULT_BODY_BOUNDS);
+    if (shape === undefined) {
+      return value;
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw GatewayException.invalidRequest(
+        'The request body must be a JSON object.',
+        null,
         'invalid_value',
       );
-    },
-  });
+    }
+    const instance = plainToInstance(shape.type, project(value as Record<string, unknown>, shape));
+    const errors = await validate(instance as object);
+    if (errors.length > 0) {
+      throw toInvalidRequest(errors);
+    }
+    return value;
+  }
+}
+
+export function createOpenAiValidationPipe(): OpenAiValidationPipe {
+  return new OpenAiValidationPipe();
+}
+
+/** Only the properties the DTO (and its nested DTOs) declare: the rest is never converted. */
+function project(value: Record<string, unknown>, shape: DtoShape): Record<string, unknown> {
+  const projected: Record<string, unknown> = {};
+  for (const property of shape.properties) {
+    if (!Object.hasOwn(value, property)) {
+      continue;
+    }
+    const field = value[property];
+    const nested = shape.nested.get(property);
+    projected[property] = nested === undefined ? field : projectNested(field, nested);
+  }
+  return projected;
+}
+
+function projectNested(field: unknown, shape: DtoShape): unknown {
+  if (Array.isArray(field)) {
+    return field.map((item) => projectNested(item, shape));
+  }
+  return field !== null && typeof field === 'object'
+    ? project(field as Record<string, unknown>, shape)
+    : field;
+}
+
+function toInvalidRequest(errors: ValidationError[]): GatewayException {
+  const first = firstProblem(errors);
+  return GatewayException.invalidRequest(
+    first ? `Invalid '${first.param}': ${first.message}` : 'Invalid request body.',
+    first?.param ?? null,
+    'invalid_value',
+  );
 }
 
 interface Problem {
@@ -25,14 +92,29 @@ interface Problem {
   message: string;
 }
 
+/**
+ * Type checks speak first: `max_tokens: "10"` is "must be an integer", not "must not be less
+ * than 1" (class-validator lists constraints in reverse decorator order).
+ */
+const TYPE_CONSTRAINTS = new Set([
+  'isInt',
+  'isNumber',
+  'isString',
+  'isBoolean',
+  'isArray',
+  'isObject',
+  'isDefined',
+]);
+
 export function firstProblem(errors: ValidationError[], path = ''): Problem | undefined {
   for (const error of errors) {
     const param = /^\d+$/.test(error.property)
       ? `${path}[${error.property}]`
       : `${path}${path ? '.' : ''}${error.property}`;
-    const messages = Object.values(error.constraints ?? {});
-    if (messages.length > 0) {
-      return { param, message: messages[0] };
+    const constraints = Object.entries(error.constraints ?? {});
+    if (constraints.length > 0) {
+      const typeProblem = constraints.find(([name]) => TYPE_CONSTRAINTS.has(name));
+      return { param, message: (typeProblem ?? constraints[0])[1] };
     }
     const nested = firstProblem(error.children ?? [], param);
     if (nested) {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsBoolean,
@@ -9,13 +10,21 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  Matches,
   Max,
+  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
 
 import { ChatMessageDto } from './chat-message.dto';
 import { IsStopSequence } from './stop-sequence.validator';
+
+/** Model ids travel in headers, metric labels and logs: short, printable ASCII, no spaces. */
+export const MAX_MODEL_ID_LENGTH = 256;
+/** OpenAI's own limits. */
+export const MAX_MESSAGES = 2048;
+export const MAX_TOOLS = 128;
 
 export class StreamOptionsDto {
   @ApiPropertyOptional({ description: 'Send a final chunk with token usage before `[DONE]`.' })
@@ -35,14 +44,24 @@ export class ChatCompletionRequestDto {
       'Model id. `provider/model` routes to a provider explicitly (e.g. `openai/gpt-4o-mini`); ' +
       'omitted or `auto` uses the gateway default.',
     example: 'gpt-4o-mini',
+    maxLength: MAX_MODEL_ID_LENGTH,
   })
   @IsOptional()
   @IsString()
+  @MaxLength(MAX_MODEL_ID_LENGTH)
+  @Matches(/^[\x21-\x7e]*$/, {
+    message: 'model must be printable ASCII characters without spaces or control characters',
+  })
   model?: string;
 
-  @ApiProperty({ type: [ChatMessageDto], description: 'The conversation so far (at least one).' })
+  @ApiProperty({
+    type: [ChatMessageDto],
+    description: 'The conversation so far (at least one).',
+    maxItems: MAX_MESSAGES,
+  })
   @IsArray()
   @ArrayMinSize(1, { message: 'messages must contain at least one message' })
+  @ArrayMaxSize(MAX_MESSAGES)
   @ValidateNested({ each: true })
   @Type(() => ChatMessageDto)
   messages: ChatMessageDto[];
@@ -135,9 +154,15 @@ export class ChatCompletionRequestDto {
   @IsString()
   user?: string;
 
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, description: 'Passed through.' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    maxItems: MAX_TOOLS,
+    description: 'Passed through.',
+  })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(MAX_TOOLS)
   tools?: unknown[];
 
   @ApiPropertyOptional({
