@@ -52,7 +52,7 @@ export class ApiKeyGuard implements CanActivate {
 
 /**
  * The keys a request presents: the bearer token and the x-api-key value, each at most once.
- * Node joins the copies of a repeated x-api-key with ", ": it counts when every copy is the
+ * Node joins the copies of a repeated x-api-key with ", ": they count when every copy is the
  * same key. (Of a repeated Authorization, Node keeps the first.)
  */
 export function presentedKeys(request: IncomingMessage): string[] {
@@ -64,7 +64,8 @@ export function presentedKeys(request: IncomingMessage): string[] {
   }
   let headerKey = request.headers['x-api-key'];
   if (typeof headerKey === 'string' && headerKey.includes(',')) {
-    const copies = request.headersDistinct['x-api-key'] ?? [];
+    // No key holds a comma: these are copies, joined by Node or by a proxy on the way.
+    const copies = headerKey.split(',').map((copy) => copy.trim());
     headerKey = copies.every((copy) => copy === copies[0]) ? copies[0] : undefined;
   }
   headerKey = typeof headerKey === 'string' ? headerKey.trim() : undefined;
