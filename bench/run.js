@@ -9,8 +9,10 @@
  *   BENCH_WARMUP     unmeasured warm-up seconds before each row (default 2; 0 = none)
  *   BENCH_PRIME      unmeasured seconds at the highest concurrency before a target's first row
  *                    (default 5), so every server is measured with its JIT warm, as in production
- *   BENCH_TARGETS    comma list of upstream,floor,gateway (default all three)
+ *   BENCH_TARGETS    comma list of upstream,floor,gateway,memory (default all four)
  *   BENCH_STREAM=1   add a stream:true row set
+ *   BENCH_HOSTILE=0  skip the hostile-body phase (event-loop delay while sending hostile bodies)
+ *   BENCH_NODE_ARGS  node flags for the gateway (e.g. --cpu-prof)
  *   BENCH_GATEWAY_CMD  command to start in place of `node dist/main.js` (split on spaces; it gets
  *                    the same env; readiness is then any HTTP answer instead of 200 on /health/live)
  */
@@ -20,7 +22,8 @@ const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const autocannon = require('autocannon');
+const { spawnSync } = require('node:child_process');
+const { runHostileBodies } = require('./hostile');
 
 const ROOT = path.resolve(__dirname, '..');
 const FAKE = path.join(ROOT, 'test/fakes/fake-openai-upstream.js');
@@ -34,13 +37,19 @@ const PRIME = positiveNumber('BENCH_PRIME', 5, true);
 const STREAM = process.env.BENCH_STREAM === '1';
 const GATEWAY_CMD = process.env.BENCH_GATEWAY_CMD?.trim() || undefined;
 const CONCURRENCIES = [1, 32];
-const KNOWN_TARGETS = ['upstream', 'floor', 'gateway'];
+const HOSTILE = process.env.BENCH_HOSTILE !== '0';
+/** e.g. BENCH_NODE_ARGS=--cpu-prof to profile the gateway (profiles land in the repo root). */
+const GATEWAY_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+const KNOWN_TARGETS = ['upstream', 'floor', 'gateway', 'memory'];
+const WRK_SCRIPT = path.join(__dirname, 'wrk-post.lua');
+/** The direct mock must go this many times faster than the floor, or wrk is the bottleneck. */
+const MIN_GENERATOR_HEADROOM = 3;
 const TARGETS = (process.env.BENCH_TARGETS ?? KNOWN_TARGETS.join(','))
   .split(',')
   .map((t) => t.trim())
   .filter(Boolean);
 const PROXY_KEY = 'bench-key';
-const AIMS = { c32Ratio: 0.25, c1AddedP50Ms: 0.5 };
+const AIMS = { c32Ratio: 0.22, c1AddedP50Ms: 0.6 };
 
 const REQUEST = {
   model: 'gpt-4o-mini',
@@ -204,64 +213,86 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
-/**
- * One autocannon run. Latency percentiles are computed from autocannon's own per-response
- * durations (float ms, from its 'response' events) because its histogram stores whole
- * milliseconds, which cannot resolve sub-millisecond differences.
- */
-function cannon(opts, record) {
-  return new Promise((resolve, reject) => {
-    let lat = record ? new Float64Array(1 << 16) : null;
-    let n = 0;
-    const instance = autocannon(
-      { method: 'POST', pipelining: 1, timeout: 10, ...opts },
-      (err, result) => {
-        if (err) return reject(err);
-        if (record) result.hiResLatency = lat.subarray(0, n).sort();
-        resolve(result);
-      },
+function requireWrk() {
+  const probe = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
+  if (probe.error) {
+    throw new Error(
+      'wrk is not installed. It is the load generator (C, far faster than the servers it drives):\n' +
+        '  Debian/Ubuntu: apt-get update && apt-get install -y wrk\n' +
+        '  macOS: brew install wrk',
     );
-    if (record) {
-      instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-        if (statusCode < 200 || statusCode >= 300) return; // same rule as autocannon's histogram
-        if (n === lat.length) {
-          const bigger = new Float64Array(lat.length * 2);
-          bigger.set(lat);
-          lat = bigger;
-        }
-        lat[n++] = responseTime;
-      });
-    }
+  }
+}
+
+/**
+ * One wrk run (one thread, pinned to core 0 with the fake upstream when pinning is on). The Lua
+ * script prints the summary as JSON: microsecond latency percentiles from wrk's own histogram.
+ */
+function wrk(opts) {
+  return new Promise((resolve, reject) => {
+    const args = ['-t1', `-c${opts.connections}`, `-d${opts.duration}s`, '--timeout', '10s'];
+    args.push('-s', WRK_SCRIPT, opts.url);
+    const [command, fullArgs] = PIN ? ['taskset', ['-c', '0', 'wrk', ...args]] : ['wrk', args];
+    const child = spawn(command, fullArgs, {
+      env: { ...process.env, WRK_BODY: opts.body, WRK_AUTHORIZATION: opts.headers.authorization },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('WRK_RESULT '));
+      if (code !== 0 || !line) return reject(new Error(`wrk failed (${code}): ${out.slice(-500)}`));
+      resolve(JSON.parse(line.slice('WRK_RESULT '.length)));
+    });
   });
 }
 
 async function measureRow(target, scenario, connections) {
   const opts = { url: target.url, headers: target.headers, body: scenario.body, connections };
-  if (WARMUP > 0) await cannon({ ...opts, duration: WARMUP }, false);
-  const r = await cannon({ ...opts, duration: DURATION }, true);
-  const lat = r.hiResLatency;
+  if (WARMUP > 0) await wrk({ ...opts, duration: WARMUP });
+  const r = await wrk({ ...opts, duration: DURATION });
+  const errors = r.connect + r.read + r.write + r.timeout;
   return {
     scenario: scenario.name,
     target: target.name,
     connections,
-    rps: r.requests.mean,
-    requests: r.requests.total,
-    p50: percentile(lat, 50),
-    p99: percentile(lat, 99),
-    mean: lat.length ? lat.reduce((a, b) => a + b, 0) / lat.length : NaN,
-    non2xx: r.non2xx,
-    errors: r.errors,
-    timeouts: r.timeouts,
-    statusCodes: Object.fromEntries(
-      Object.entries(r.statusCodeStats).map(([k, v]) => [k, v.count]),
-    ),
-    autocannonLatency: {
-      p50: r.latency.p50,
-      p99: r.latency.p99,
-      mean: r.latency.mean,
-      unit: 'ms, whole',
-    },
+    rps: r.requests / (r.durationUs / 1e6),
+    requests: r.requests,
+    p50: r.p50 / 1000,
+    p99: r.p99 / 1000,
+    mean: r.mean / 1000,
+    non2xx: r.status,
+    errors,
+    timeouts: r.timeout,
   };
+}
+
+/** The gateway as measured: auth, throttling (never reached), info logs, memory routes on. */
+function gatewayEnv(upstreamBase, port) {
+  return {
+    PORT: String(port),
+    OPENAI_BASE_URL: upstreamBase,
+    OPENAI_API_KEY: 'sk-bench',
+    GATEWAY_API_KEYS: PROXY_KEY,
+    THROTTLE_LIMIT: '1000000000',
+    THROTTLE_TTL_MS: '60000',
+    LOG_LEVEL: 'info',
+    // Memory routes on (the default), on the embedded store in memory.
+    MEMORY_ENABLED: 'true',
+    DATA_DIR: 'memory://',
+  };
+}
+
+/** The direct mock's c32 req/s over the floor's, when both were measured. */
+function generatorHeadroom(rows) {
+  const find = (target) =>
+    rows.find((r) => r.scenario === 'json' && r.target === target && r.connections === 32);
+  const direct = find('upstream');
+  const floor = find('floor');
+  return direct && floor ? direct.rps / floor.rps : undefined;
 }
 
 function fmt(n, digits) {
@@ -328,6 +359,17 @@ function comparisons(rows, scenario) {
       verdict: verdict([g1, f1], d < AIMS.c1AddedP50Ms),
     });
   }
+  // The memory route without retrieval, against the plain route of the same process.
+  const m1 = find('memory', 1);
+  const m32 = find('memory', 32);
+  if (m32 && g32) {
+    const v = m32.rps / g32.rps;
+    out.push({ name: 'memory/gateway req/s at c32', value: v, text: fmt(v, 3), aim: null });
+  }
+  if (m1 && g1) {
+    const d = m1.p50 - g1.p50;
+    out.push({ name: 'memory p50 - gateway p50 at c1', value: d, text: `${fmt(d, 3)} ms`, aim: null });
+  }
   // The aims are stated for the plain (non-stream) request; stream figures are informational.
   if (scenario !== 'json') out.forEach((c) => ((c.aim = null), (c.verdict = null)));
   return out;
@@ -371,6 +413,7 @@ async function main() {
     require('node:child_process').execFileSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
     say('bench: servers pinned to core 1, load generator and fake upstream to core 0 (BENCH_PIN=0 to disable)');
   }
+  requireWrk();
   const unknown = TARGETS.filter((t) => !KNOWN_TARGETS.includes(t));
   if (unknown.length || TARGETS.length === 0) {
     throw new Error(
@@ -392,10 +435,14 @@ async function main() {
   await waitReady(fake, `${upstreamBase}/models`, (s) => s === 200);
   const plain = { 'content-type': 'application/json', authorization: 'Bearer sk-bench' };
   if (TARGETS.includes('upstream')) {
+    // Measured like the servers: a fake of its own, alone on core 1.
+    const port = await freePort();
+    const direct = start('direct', process.execPath, [FAKE], { PORT: String(port) });
+    await waitReady(direct, `http://127.0.0.1:${port}/v1/models`, (s) => s === 200);
     targets.push({
       name: 'upstream',
-      entry: fake,
-      url: `${upstreamBase}/chat/completions`,
+      entry: direct,
+      url: `http://127.0.0.1:${port}/v1/chat/completions`,
       headers: plain,
     });
   }
@@ -416,29 +463,37 @@ async function main() {
     });
   }
 
-  if (TARGETS.includes('gateway')) {
+  if (TARGETS.includes('gateway') || TARGETS.includes('memory')) {
     const port = await freePort();
     const [cmd, ...args] = GATEWAY_CMD ? GATEWAY_CMD.split(/\s+/) : ['node', GATEWAY];
-    const gateway = start('gateway', cmd === 'node' ? process.execPath : cmd, args, {
-      PORT: String(port),
-      OPENAI_BASE_URL: upstreamBase,
-      OPENAI_API_KEY: 'sk-bench',
-      GATEWAY_API_KEYS: PROXY_KEY,
-      THROTTLE_LIMIT: '1000000000',
-      THROTTLE_TTL_MS: '60000',
-      LOG_LEVEL: 'info',
-    });
+    const gateway = start(
+      'gateway',
+      cmd === 'node' ? process.execPath : cmd,
+      [...GATEWAY_NODE_ARGS, ...args],
+      gatewayEnv(upstreamBase, port),
+    );
     await waitReady(
       gateway,
       `http://127.0.0.1:${port}/health/live`,
       GATEWAY_CMD ? (s) => s > 0 : (s) => s === 200,
     );
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${PROXY_KEY}` };
     targets.push({
       name: 'gateway',
       entry: gateway,
       url: `http://127.0.0.1:${port}/v1/chat/completions`,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${PROXY_KEY}` },
+      headers,
     });
+    // The memory route without retrieval: turns are stored (write), none are looked up.
+    targets.push({
+      name: 'memory',
+      entry: gateway,
+      url: `http://127.0.0.1:${port}/v1/memory/chat/completions?namespace=bench&memory=write`,
+      headers,
+    });
+  }
+  for (let i = targets.length - 1; i >= 0; i--) {
+    if (!TARGETS.includes(targets[i].name)) targets.splice(i, 1);
   }
   // Keep the requested order (upstream, floor, gateway as given in BENCH_TARGETS).
   targets.sort((a, b) => TARGETS.indexOf(a.name) - TARGETS.indexOf(b.name));
@@ -474,10 +529,13 @@ async function main() {
       }
       if (PRIME > 0) {
         const connections = Math.max(...CONCURRENCIES);
-        await cannon(
-          { url: target.url, headers: target.headers, body: scenario.body, connections, duration: PRIME },
-          false,
-        );
+        await wrk({
+          url: target.url,
+          headers: target.headers,
+          body: scenario.body,
+          connections,
+          duration: PRIME,
+        });
       }
       for (const c of CONCURRENCIES) {
         if (target.entry.exited) throw new Error(describeDeath(target.entry));
@@ -503,15 +561,40 @@ async function main() {
 
   say('');
   say(table(rows));
-  const comps = scenarios.flatMap((s) =>
-    comparisons(rows, s.name).map((c) => ({ scenario: s.name, ...c })),
-  );
+  const headroom = generatorHeadroom(rows);
+  if (headroom !== undefined) {
+    say('');
+    say(`direct mock / floor req/s at c32: ${fmt(headroom, 2)} (must be >= ${MIN_GENERATOR_HEADROOM})`);
+  }
+  const bottleneck = headroom !== undefined && headroom < MIN_GENERATOR_HEADROOM;
+  if (bottleneck) {
+    problems.push(
+      `the load generator is the bottleneck: it drives the direct mock only ${fmt(headroom, 2)}x ` +
+        `as fast as the floor (needs ${MIN_GENERATOR_HEADROOM}x); ratios are not printed. ` +
+        'Is something else loading the machine?',
+    );
+  }
+  const comps = bottleneck
+    ? []
+    : scenarios.flatMap((s) => comparisons(rows, s.name).map((c) => ({ scenario: s.name, ...c })));
   if (comps.length) {
     say('');
     for (const c of comps) {
       const aim = c.aim ? `   aim ${c.aim}: ${c.verdict}` : '';
       say(`${c.scenario.padEnd(6)} ${c.name.padEnd(30)} ${c.text.padStart(10)}${aim}`);
     }
+  }
+  if (HOSTILE && TARGETS.includes('gateway')) {
+    say('');
+    const hostile = await runHostileBodies({
+      say,
+      freePort,
+      waitReady,
+      env: (port) => gatewayEnv(upstreamBase, port),
+      gatewayScript: GATEWAY,
+      pin: PIN,
+    });
+    problems.push(...hostile.problems);
   }
   if (problems.length) {
     say('');
@@ -521,7 +604,7 @@ async function main() {
   }
   say('');
   say(
-    'Latency: ms, from autocannon per-response timings (2xx only); req/s: autocannon mean per second.',
+    'Latency: ms, from wrk (-t1) latency percentiles; req/s: requests / measured seconds.',
   );
 
   if (JSON_OUT) {

@@ -5,6 +5,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { json } from 'express';
 
 import { AppModule } from './app.module';
+import { verifyJsonBounds } from './common/validation/json-scan';
 import { applyRequestTimeouts, refuseDeclaredOversizeBodies } from './common/http/request-edges';
 import { appConfig } from './config/app.config';
 import { PinoLoggerService } from './logging/pino-logger.service';
@@ -70,7 +71,14 @@ export async function createGatewayApp(): Promise<NestExpressApplication> {
     });
   }
   app.use(refuseDeclaredOversizeBodies(config.bodyLimitBytes));
-  app.use(json({ limit: config.bodyLimit }));
+  // The raw text is checked against the body bounds before it is parsed: JSON.parse alone
+  // would block the event loop for seconds on a body of a few MB with 200,000 keys.
+  app.use(
+    json({
+      limit: config.bodyLimit,
+      verify: verifyJsonBounds,
+    }),
+  );
   applyRequestTimeouts(app.getHttpServer(), config.headersTimeoutMs, config.bodyTimeoutMs);
   app.disable('x-powered-by');
   // ETags on one-off completions only cost a hash of every body.

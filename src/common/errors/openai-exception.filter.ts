@@ -112,6 +112,8 @@ interface HttpErrorLike {
   type?: string;
   expose?: boolean;
   message?: string;
+  /** Set by the body-bounds check, which runs inside body-parser. */
+  openAiError?: OpenAiErrorBody;
 }
 
 /** body-parser's errors (size limit, charset, aborted upload) carry a 4xx status and a type. */
@@ -123,6 +125,9 @@ function bodyParserError(exception: unknown): { status: number; body: OpenAiErro
   const status = error.status ?? error.statusCode;
   if (!status || status < 400 || status >= 500 || error.expose !== true) {
     return null;
+  }
+  if (error.openAiError) {
+    return { status, body: error.openAiError };
   }
   if (error.type === 'entity.too.large') {
     return {

@@ -13,7 +13,7 @@ export interface BodyBounds {
   maxKeys: number;
   /** Elements of any one array without a limit of its own. */
   maxArrayLength: number;
-  /** Objects, arrays and values in the whole body. */
+  /** Keys and array elements in the whole body (JSON.parse takes ~1 ms per 1,000). */
   maxValues: number;
   /** Arrays with a tighter limit of their own, by top-level field. */
   fieldArrayLimits: ReadonlyMap<string, number>;
@@ -23,7 +23,7 @@ export const DEFAULT_BODY_BOUNDS: BodyBounds = {
   maxDepth: 64,
   maxKeys: 1_000,
   maxArrayLength: 10_000,
-  maxValues: 100_000,
+  maxValues: 50_000,
   fieldArrayLimits: new Map(),
 };
 
@@ -106,8 +106,7 @@ function pathOf(frame: Frame): string | null {
     return null;
   }
   const ordered = parts.reverse();
-  const shown =
-    ordered.length > 8 ? [...ordered.slice(0, 4), '…', ...ordered.slice(-4)] : ordered;
+  const shown = ordered.length > 8 ? [...ordered.slice(0, 4), '…', ...ordered.slice(-4)] : ordered;
   return shown.join('').replace(/^\./, '');
 }
 
