@@ -3,17 +3,21 @@
  * Summarises a V8 CPU profile (`node --cpu-prof`, e.g. BENCH_NODE_ARGS="--cpu-prof
  * --cpu-prof-dir=/tmp/prof" BENCH_TARGETS=gateway node bench/run.js): self time by function and
  * by package or source folder, as shares of the non-idle time.
- *   node bench/profile-summary.js <file.cpuprofile> [top=15]
+ *   node bench/profile-summary.js <file.cpuprofile> [top=15] [lastSeconds]
+ * lastSeconds: only the samples of the profile's last seconds (the c32 row, without the boot).
  */
 const fs = require('node:fs');
 
-const [file, topArg] = process.argv.slice(2);
+const [file, topArg, lastArg] = process.argv.slice(2);
 const top = Number(topArg ?? 15);
 const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const self = new Map();
+const from = lastArg === undefined ? -Infinity : profile.endTime - Number(lastArg) * 1e6;
+let at = profile.startTime;
 profile.samples.forEach((id, index) => {
-  self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
+  at += profile.timeDeltas[index] ?? 0;
+  if (at >= from) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
 });
 
 const IDLE = new Set(['(idle)', '(program)', '(garbage collector)']);

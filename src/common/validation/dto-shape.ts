@@ -10,6 +10,11 @@ export interface DtoShape {
   nested: ReadonlyMap<string, DtoShape>;
   /** The generic bounds, with the DTO's own `@ArrayMaxSize` limits for top-level arrays. */
   bounds: BodyBounds;
+  /**
+   * No `@Transform`, `@Expose` or `@Exclude` here or in nested DTOs: an instance is the
+   * projected fields on the class's prototype, and class-transformer has nothing to add.
+   */
+  plain: boolean;
 }
 
 // class-transformer exports its @Type() metadata only from this path (as @nestjs/mapped-types
@@ -61,6 +66,7 @@ function buildShape(type: Type<unknown>, building: Map<Type<unknown>, DtoShape>)
     properties,
     nested,
     bounds: { ...DEFAULT_BODY_BOUNDS, fieldArrayLimits },
+    plain: hasNoTransformations(type, properties),
   };
   building.set(type, shape);
   for (const metadata of metadatas) {
@@ -73,8 +79,25 @@ function buildShape(type: Type<unknown>, building: Map<Type<unknown>, DtoShape>)
     const typeMetadata = defaultMetadataStorage.findTypeMetadata(type, property);
     const nestedType = typeMetadata?.typeFunction() as Type<unknown> | undefined;
     if (nestedType && !NOT_VALIDATED.has(nestedType)) {
-      nested.set(property, buildShape(nestedType, building));
+      const nestedShape = buildShape(nestedType, building);
+      nested.set(property, nestedShape);
+      shape.plain &&= nestedShape.plain;
     }
   }
   return shape;
+}
+
+// class-transformer's TransformationType.PLAIN_TO_CLASS.
+const PLAIN_TO_CLASS = 0;
+
+function hasNoTransformations(type: Type<unknown>, properties: readonly string[]): boolean {
+  return (
+    defaultMetadataStorage.getStrategy(type) === 'none' &&
+    defaultMetadataStorage.getExposedMetadatas(type).length === 0 &&
+    defaultMetadataStorage.getExcludedMetadatas(type).length === 0 &&
+    properties.every(
+      (property) =>
+        defaultMetadataStorage.findTransformMetadatas(type, property, PLAIN_TO_CLASS).length === 0,
+    )
+  );
 }

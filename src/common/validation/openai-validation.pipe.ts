@@ -6,7 +6,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { validateSync } from 'class-validator';
 
 import { GatewayException } from '../errors/gateway.exception';
 import { assertWithinBounds, DEFAULT_BODY_BOUNDS } from './body-bounds';
@@ -42,8 +42,12 @@ export class OpenAiValidationPipe implements PipeTransform {
         'invalid_value',
       );
     }
-    const instance = plainToInstance(shape.type, project(value as Record<string, unknown>, shape));
-    const errors = await validate(instance as object);
+    const body = value as Record<string, unknown>;
+    const instance = shape.plain
+      ? instantiate(body, shape)
+      : plainToInstance(shape.type, project(body, shape));
+    // The DTOs' validators are all synchronous: no promise per property and per request.
+    const errors = validateSync(instance as object);
     if (errors.length > 0) {
       throw toInvalidRequest(errors);
     }
@@ -75,6 +79,29 @@ function projectNested(field: unknown, shape: DtoShape): unknown {
   }
   return field !== null && typeof field === 'object'
     ? project(field as Record<string, unknown>, shape)
+    : field;
+}
+
+/** What plainToInstance would build for a DTO without transformations, projected. */
+function instantiate(value: Record<string, unknown>, shape: DtoShape): object {
+  const instance = Object.create(shape.type.prototype as object) as Record<string, unknown>;
+  for (const property of shape.properties) {
+    if (!Object.hasOwn(value, property)) {
+      continue;
+    }
+    const field = value[property];
+    const nested = shape.nested.get(property);
+    instance[property] = nested === undefined ? field : instantiateNested(field, nested);
+  }
+  return instance;
+}
+
+function instantiateNested(field: unknown, shape: DtoShape): unknown {
+  if (Array.isArray(field)) {
+    return field.map((item) => instantiateNested(item, shape));
+  }
+  return field !== null && typeof field === 'object'
+    ? instantiate(field as Record<string, unknown>, shape)
     : field;
 }
 
