@@ -37,8 +37,8 @@ function bodies() {
     ['unknown field 2,400 levels deep', `{${BASE},"extra":${nested(2_400)}}`, 400],
     ['model id of 2 MB', `{${BASE.replace('gpt-4o-mini', 'm'.repeat(2_000_000))}}`, 400],
     [
-      'valid: 99 objects of 1,000 keys (near the value bound)',
-      `{${BASE},"extra":[${Array.from({ length: 99 }, () => `{${withKeys(1000)}}`).join(',')}]}`,
+      'valid: 49 objects of 1,000 keys (near the value bound)',
+      `{${BASE},"extra":[${Array.from({ length: 49 }, () => `{${withKeys(1000)}}`).join(',')}]}`,
       200,
     ],
     [
