@@ -11,6 +11,7 @@ const path = require('node:path');
 
 const MONITOR = path.join(__dirname, 'loop-monitor.js');
 const MAX_BLOCK_MS = 50;
+const ROUNDS = 3;
 const KEY = 'bench-key';
 
 function nested(levels) {
@@ -101,19 +102,28 @@ async function runHostileBodies({ say, freePort, waitReady, env, gatewayScript, 
       `hostile bodies: largest event-loop delay while each is handled (aim <= ${MAX_BLOCK_MS} ms)`,
     );
     for (const [name, body, expected] of bodies()) {
-      await ask(child, 'reset');
-      const started = process.hrtime.bigint();
-      const status = await post(port, body);
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const delay = await ask(child, 'read');
-      const verdict = delay.maxMs <= MAX_BLOCK_MS && status === expected ? 'ok' : 'NOT met';
+      // Each body three times: a real block shows every time, while a pause of the whole process
+      // (another process on the core, on a shared machine) rarely hits all three.
+      const delays = [];
+      const statuses = [];
+      let ms = 0;
+      for (let round = 0; round < ROUNDS; round++) {
+        await ask(child, 'reset');
+        const started = process.hrtime.bigint();
+        statuses.push(await post(port, body));
+        ms += Number(process.hrtime.bigint() - started) / 1e6 / ROUNDS;
+        delays.push((await ask(child, 'read')).maxMs);
+      }
+      const least = Math.min(...delays);
+      const status = statuses.every((s) => s === expected) ? expected : statuses.join('/');
+      const verdict = least <= MAX_BLOCK_MS && status === expected ? 'ok' : 'NOT met';
       say(
         `  ${name.padEnd(56)} ${(body.length / 1e6).toFixed(1).padStart(5)} MB  HTTP ${status}` +
-          `  answered in ${ms.toFixed(0).padStart(5)} ms  max loop delay ${delay.maxMs.toFixed(1).padStart(6)} ms  ${verdict}`,
+          `  answered in ${ms.toFixed(0).padStart(5)} ms  max loop delay ${delays.map((d) => d.toFixed(1)).join(' / ')} ms  ${verdict}`,
       );
       if (verdict !== 'ok') {
         problems.push(
-          `hostile body "${name}": HTTP ${status} (expected ${expected}), event loop blocked ${delay.maxMs.toFixed(1)} ms`,
+          `hostile body "${name}": HTTP ${status} (expected ${expected}), event loop blocked at least ${least.toFixed(1)} ms each time`,
         );
       }
     }

@@ -4,6 +4,7 @@ import {
   authHeaders,
   chatBody,
   postChat,
+  readSse,
   startGateway,
   TEST_KEY,
   TestGateway,
@@ -67,6 +68,16 @@ describe('request edges: early 413 and timeouts', () => {
   it('should not cut off a request that arrives in time', async () => {
     const response = await postChat(gateway, chatBody());
     expect(response.status).toBe(200);
+  });
+
+  it('should not cut off an answer that outlasts both timeouts: they bound the request only', async () => {
+    // Five chunks 300 ms apart: the stream lasts longer than headers and body timeouts together.
+    gateway.upstream.enqueue({ chunks: ['a', 'b', 'c', 'd', 'e'], chunkDelayMs: 300 });
+    const response = await postChat(gateway, chatBody({ stream: true }));
+    expect(response.status).toBe(200);
+    const events = await readSse(response);
+    expect(events[events.length - 1]).toBe('[DONE]');
+    expect(events.join('')).toContain('"content":"e"');
   });
 });
 
