@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MemoryModule } from './memory/memory.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ResponsesModule } from './responses/responses.module';
 import { ApiKeyThrottlerGuard } from './throttling/api-key-throttler.guard';
 import { ThrottlingModule } from './throttling/throttling.module';
 
@@ -24,6 +25,7 @@ import { ThrottlingModule } from './throttling/throttling.module';
     ThrottlingModule,
     CompletionsModule,
     MemoryModule,
+    ResponsesModule,
     HealthModule,
   ],
   // Order matters: guards run as listed, so auth decides before a request spends any budget.

@@ -15,7 +15,7 @@ import {
   ChatCompletionRequest,
 } from '../providers/chat.types';
 import { TokenLimiter } from '../throttling/token-limiter.service';
-import { CompletionsService } from './completions.service';
+import { CompletionCall, CompletionsService } from './completions.service';
 
 /** How a route that builds on chat completions (memory) sees and changes one exchange. */
 export interface CompletionHooks {
@@ -42,20 +42,8 @@ export class CompletionResponder {
     response: Response,
     hooks: CompletionHooks = {},
   ): Promise<ChatCompletion | StreamableFile> {
-    const responseHeaders: Record<string, string> = {};
-    const policyHeader = request.headers['x-gateway-policy'];
-    const call = {
-      policyHeader: typeof policyHeader === 'string' ? policyHeader : undefined,
-      request: chatRequest,
-      apiKey: request.apiKey!,
-      timing: request.gatewayMetrics,
-      context: {
-        signal: abortOnClientClose(response),
-        requestId: request.id as string,
-        traceparent: traceparentOf(request),
-        responseHeaders,
-      },
-    };
+    const call = completionCall(chatRequest, request, response);
+    const responseHeaders = call.context.responseHeaders;
     request.gatewayModel = this.completions.resolveModel(call.request);
     const reservation = await this.tokens.reserve(call.apiKey, chatRequest, response);
     if (chatRequest.stream !== true) {
@@ -90,6 +78,27 @@ export class CompletionResponder {
       { type: 'text/event-stream; charset=utf-8' },
     );
   }
+}
+
+/** One exchange as the completion pipeline sees it: the caller, the route policy, the signal. */
+export function completionCall(
+  chatRequest: ChatCompletionRequest,
+  request: Request,
+  response: Response,
+): CompletionCall & { context: { responseHeaders: Record<string, string> } } {
+  const policyHeader = request.headers['x-gateway-policy'];
+  return {
+    policyHeader: typeof policyHeader === 'string' ? policyHeader : undefined,
+    request: chatRequest,
+    apiKey: request.apiKey!,
+    timing: request.gatewayMetrics,
+    context: {
+      signal: abortOnClientClose(response),
+      requestId: request.id as string,
+      traceparent: traceparentOf(request),
+      responseHeaders: {},
+    },
+  };
 }
 
 /** Relays the chunks and settles the token reservation from the usage chunk, if one comes. */

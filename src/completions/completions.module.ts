@@ -13,6 +13,6 @@ import { ModelsController } from './models.controller';
   imports: [ModelSelectorModule, ProvidersModule, RoutingModule, ThrottlingModule],
   controllers: [CompletionsController, ModelsController],
   providers: [CompletionsService, CompletionResponder],
-  exports: [CompletionResponder],
+  exports: [CompletionResponder, CompletionsService],
 })
 export class CompletionsModule {}

@@ -13,6 +13,7 @@ import {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
+  CompletionUsage,
 } from '../providers/chat.types';
 import { withRetries } from '../providers/shared/retry';
 import { CircuitBreakers, isBrokenCircuit } from '../routing/circuit-breakers.service';
@@ -43,29 +44,55 @@ export class CompletionsService {
   ) {}
 
   async complete(call: CompletionCall): Promise<ChatCompletion> {
+    return this.completeWith(
+      call,
+      (candidate, request) => candidate.provider.complete(request, call.context),
+      (completion) => completion.usage,
+    );
+  }
+
+  /**
+   * Serves one complete answer through the plan (retries, fallbacks, circuits, metrics) with a
+   * caller-chosen call per route: the Responses API calls some upstreams natively.
+   */
+  async completeWith<T>(
+    call: CompletionCall,
+    run: (candidate: RouteCandidate, request: ChatCompletionRequest) => Promise<T>,
+    usageOf: (result: T) => CompletionUsage | null | undefined,
+  ): Promise<T> {
     const plan = this.planner.plan(call.request, call.apiKey, call.policyHeader);
     const meter = this.metrics.upstreamMeter(call.timing, call.context.signal);
     try {
-      const completion = await this.serve(plan, call, meter, (candidate, request) =>
-        candidate.provider.complete(request, call.context),
-      );
-      meter.usage(completion.usage);
-      return completion;
+      const result = await this.serve(plan, call, meter, run);
+      meter.usage(usageOf(result));
+      return result;
     } finally {
       meter.end();
     }
   }
 
+  async stream(call: CompletionCall): Promise<AsyncIterable<ChatCompletionChunk>> {
+    return this.streamWith(
+      call,
+      (candidate, request) => candidate.provider.stream(request, call.context),
+      (meter, chunk) => meter.chunk(chunk),
+    );
+  }
+
   /**
-   * Starts the upstream stream and waits for its first chunk before returning: a failure until
+   * Starts the upstream stream and waits for its first item before returning: a failure until
    * then is still an HTTP error, may be retried or fail over; after it, nothing is retried
    * (bytes may have reached the client) and failures end the stream with an error event.
    */
-  async stream(call: CompletionCall): Promise<AsyncIterable<ChatCompletionChunk>> {
+  async streamWith<T>(
+    call: CompletionCall,
+    open: (candidate: RouteCandidate, request: ChatCompletionRequest) => AsyncIterable<T>,
+    observe: (meter: UpstreamMeter, item: T) => void,
+  ): Promise<AsyncIterable<T>> {
     const plan = this.planner.plan(call.request, call.apiKey, call.policyHeader);
     const meter = this.metrics.upstreamMeter(call.timing, call.context.signal);
     const { first, iterator } = await this.serve(plan, call, meter, async (candidate, request) => {
-      const started = candidate.provider.stream(request, call.context)[Symbol.asyncIterator]();
+      const started = open(candidate, request)[Symbol.asyncIterator]();
       return { first: await started.next(), iterator: started };
     }).catch((error: unknown) => {
       meter.end();
@@ -76,12 +103,12 @@ export class CompletionsService {
         if (first.done) {
           return;
         }
-        meter.chunk(first.value);
+        observe(meter, first.value);
         yield first.value;
         // for-await hands an early return (the client left) on to the upstream's iterator.
-        for await (const chunk of { [Symbol.asyncIterator]: () => iterator }) {
-          meter.chunk(chunk);
-          yield chunk;
+        for await (const item of { [Symbol.asyncIterator]: () => iterator }) {
+          observe(meter, item);
+          yield item;
         }
       } catch (error) {
         meter.failed(error);

@@ -71,16 +71,24 @@ export class UpstreamMeter {
   /** Every streamed chunk, on its way to the client. */
   chunk(chunk: ChatCompletionChunk): void {
     if (this.awaitingFirstToken && hasContent(chunk)) {
-      this.awaitingFirstToken = false;
-      const since = this.timing?.startedNs ?? this.startedNs;
-      this.metrics.timeToFirstToken.observe(
-        { provider: this.provider, model: this.model },
-        Number(process.hrtime.bigint() - since) / 1e9,
-      );
+      this.firstToken();
     }
     if (chunk.usage) {
       this.usage(chunk.usage);
     }
+  }
+
+  /** The first content the client can see (streams that are not chat chunks call it directly). */
+  firstToken(): void {
+    if (!this.awaitingFirstToken) {
+      return;
+    }
+    this.awaitingFirstToken = false;
+    const since = this.timing?.startedNs ?? this.startedNs;
+    this.metrics.timeToFirstToken.observe(
+      { provider: this.provider, model: this.model },
+      Number(process.hrtime.bigint() - since) / 1e9,
+    );
   }
 
   /** The answer is complete, failed or abandoned; only the first call counts. */

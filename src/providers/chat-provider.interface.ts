@@ -4,6 +4,7 @@ import type {
   ChatCompletionRequest,
   ProviderModel,
 } from './chat.types';
+import type { ResponseObject, ResponsesRequest, ResponseStreamEvent } from './responses.types';
 
 /** Per-request facts a provider needs; nothing in it outlives the request. */
 export interface ProviderContext {
@@ -57,4 +58,27 @@ export interface ChatProvider {
    * have it; memory uses it for hybrid ranking when MEMORY_EMBEDDINGS_MODEL is set.
    */
   embed?(model: string, input: string[], signal?: AbortSignal): Promise<number[][]>;
+  /**
+   * The OpenAI Responses API, for upstreams that serve it themselves (OpenAI). Without it the
+   * gateway translates Responses to and from Chat Completions.
+   */
+  readonly responses?: NativeResponses;
+}
+
+/** `POST /responses` on the upstream, passed through; `request.model` is the upstream's id. */
+export interface NativeResponses {
+  /** False when configured off, or once the upstream turned out not to have `/responses`. */
+  serves(): boolean;
+  /** Throws ResponsesNotServedError when the upstream has no `/responses` after all. */
+  create(request: ResponsesRequest, context: ProviderContext): Promise<ResponseObject>;
+  /** The upstream's events as they come; the same error before the first one. */
+  stream(request: ResponsesRequest, context: ProviderContext): AsyncIterable<ResponseStreamEvent>;
+}
+
+/** The upstream answered `/responses` with "no such route": translate instead (remembered). */
+export class ResponsesNotServedError extends Error {
+  constructor(providerId: string) {
+    super(`The upstream of provider "${providerId}" does not serve /responses`);
+    this.name = 'ResponsesNotServedError';
+  }
 }

@@ -33,6 +33,7 @@ export interface FakeOpenAiUpstream {
   enqueueEmbeddings(...replies: Array<{ status: number; body?: unknown }>): void;
   reset(): void;
   chatRequests(): RecordedRequest[];
+  responsesRequests(): RecordedRequest[];
   embeddingRequests(): RecordedRequest[];
   readonly url: string;
   listen(): Promise<FakeOpenAiUpstream>;
@@ -45,4 +46,6 @@ export function createFakeOpenAiUpstream(options?: {
   models?: string[];
   record?: boolean;
   answer?: string;
+  /** false: a Chat-only server, `/v1/responses` answers 404. */
+  responses?: boolean;
 }): FakeOpenAiUpstream;

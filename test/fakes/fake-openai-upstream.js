@@ -13,6 +13,7 @@
  */
 const http = require('node:http');
 const { sendJson, sleep } = require('./fake-http');
+const { handleResponses } = require('./fake-responses');
 
 const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini', 'o4-mini'];
 
@@ -30,9 +31,13 @@ const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini', 'o4-mini'];
  * @property {number} [splitAt]
  */
 
-/** @param {{ port?: number, models?: string[], record?: boolean, answer?: string }} [options] */
+/**
+ * @param {{ port?: number, models?: string[], record?: boolean, answer?: string, responses?: boolean }} [options]
+ *   `responses: false` makes it a Chat-only server: `/v1/responses` is an unknown route (404).
+ */
 function createFakeOpenAiUpstream(options = {}) {
   const models = options.models ?? DEFAULT_MODELS;
+  const servesResponses = options.responses ?? true;
   const record = options.record ?? true;
   const answer = options.answer ?? 'Hello! How can I help you today?';
   /** @type {Array<{method:string,path:string,headers:object,body:any,model:string|undefined,aborted:boolean}>} */
@@ -122,7 +127,8 @@ function createFakeOpenAiUpstream(options = {}) {
         usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
       });
     }
-    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
+    const isResponses = servesResponses && req.method === 'POST' && path === '/v1/responses';
+    if (!isResponses && (req.method !== 'POST' || path !== '/v1/chat/completions')) {
       return sendJson(res, 404, errorBody(`Unknown route ${req.method} ${path}`, null));
     }
     if (req.headers['authorization'] === undefined) {
@@ -149,6 +155,9 @@ function createFakeOpenAiUpstream(options = {}) {
     }
     if (scripted.rawSse !== undefined) {
       return sendRawSse(res, scripted);
+    }
+    if (isResponses) {
+      return handleResponses(res, body, scripted, answer);
     }
     if (body && body.stream === true) {
       return streamAnswer(res, body, scripted);
@@ -282,6 +291,10 @@ function createFakeOpenAiUpstream(options = {}) {
       queue.length = 0;
       embeddingQueue.length = 0;
       queues.clear();
+    },
+    /** `/v1/responses` requests only, newest last. */
+    responsesRequests() {
+      return requests.filter((r) => r.path.startsWith('/v1/responses'));
     },
     /** Chat requests only, newest last. */
     chatRequests() {

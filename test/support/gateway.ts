@@ -21,8 +21,9 @@ export interface TestGateway {
  */
 export async function startGateway(
   env: Record<string, string | undefined> = {},
+  upstreamOptions: Parameters<typeof createFakeOpenAiUpstream>[0] = {},
 ): Promise<TestGateway> {
-  const upstream = await createFakeOpenAiUpstream().listen();
+  const upstream = await createFakeOpenAiUpstream(upstreamOptions).listen();
   const saved = { ...process.env };
   Object.assign(process.env, {
     OPENAI_BASE_URL: upstream.url,

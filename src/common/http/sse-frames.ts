@@ -21,7 +21,8 @@ export async function* toSseFrames(chunks: AsyncIterable<unknown>): AsyncGenerat
   yield SSE_DONE_FRAME;
 }
 
-function streamErrorBody(error: unknown): OpenAiErrorBody {
+/** What the client is told when a stream fails after its first byte. */
+export function streamErrorBody(error: unknown): OpenAiErrorBody {
   if (error instanceof GatewayException) {
     return error.body;
   }

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { IsInt, IsOptional, IsString, IsUrl, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Min } from 'class-validator';
 
 import { envString, validateEnv } from '../../config/validate-env';
 
@@ -14,6 +14,7 @@ class OpenAiEnv {
   @IsOptional() @IsInt() @Min(1) OPENAI_FIRST_BYTE_TIMEOUT_MS?: number;
   @IsOptional() @IsInt() @Min(1) OPENAI_IDLE_TIMEOUT_MS?: number;
   @IsOptional() @IsInt() @Min(0) OPENAI_TOTAL_TIMEOUT_MS?: number;
+  @IsOptional() @IsIn(['auto', 'native', 'translate']) OPENAI_RESPONSES_API?: string;
 }
 
 export const openAiConfig = registerAs('openai', () => {
@@ -27,6 +28,11 @@ export const openAiConfig = registerAs('openai', () => {
     enabled: apiKey !== undefined || explicitBaseUrl !== undefined,
     maxConnections: env.OPENAI_MAX_CONNECTIONS ?? 128,
     modelsCacheTtlMs: env.MODELS_CACHE_TTL_MS ?? 300_000,
+    /**
+     * How `/v1/responses` reaches this upstream: `native` passes it through, `translate` maps it
+     * to Chat Completions, `auto` tries native and translates from the first "no such route" on.
+     */
+    responsesApi: (env.OPENAI_RESPONSES_API ?? 'auto') as 'auto' | 'native' | 'translate',
     /** Undefined first-byte and idle timeouts fall back to UPSTREAM_TIMEOUT_MS; total 0 = none. */
     timeouts: {
       connectMs: env.OPENAI_CONNECT_TIMEOUT_MS ?? 10_000,

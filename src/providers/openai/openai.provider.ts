@@ -21,6 +21,7 @@ import {
   normaliseErrorObject,
 } from '../shared/upstream-errors';
 import { openAiConfig } from './openai.config';
+import { OpenAiResponses } from './openai-responses';
 
 const HEALTH_TIMEOUT_MS = 5_000;
 
@@ -40,6 +41,8 @@ export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
   private readonly timeouts: { firstByteMs: number; idleMs: number; totalMs: number };
   private readonly chatEndpoint: URL;
   private readonly upstreamHeaders: Record<string, string>;
+  readonly responses: OpenAiResponses;
+  private readonly basePath: string;
 
   constructor(
     @Inject(openAiConfig.KEY) private readonly config: ConfigType<typeof openAiConfig>,
@@ -57,6 +60,7 @@ export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
       connect: { timeout: config.timeouts.connectMs },
     });
     this.chatEndpoint = new URL(`${config.baseUrl}/chat/completions`);
+    this.basePath = new URL(config.baseUrl).pathname.replace(/\/+$/, '');
     this.upstreamHeaders = {
       'content-type': 'application/json',
       accept: 'application/json',
@@ -72,6 +76,10 @@ export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
       transformResponse: [],
     });
     this.models = new ModelListCache(config.modelsCacheTtlMs, (signal) => this.fetchModels(signal));
+    this.responses = new OpenAiResponses(this.id, config.responsesApi, {
+      post: (body, context, path) => this.post(body, context, path),
+      transportError: (error, context) => this.transportError(error, context),
+    });
   }
 
   isEnabled(): boolean {
@@ -165,8 +173,9 @@ export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
    * gateway's CPU per request even on the undici adapter. axios serves the control plane.
    */
   private async post(
-    request: ChatCompletionRequest,
+    request: unknown,
     context: ProviderContext,
+    path?: string,
   ): Promise<Dispatcher.ResponseData> {
     const { firstByteMs, idleMs, totalMs } = this.timeouts;
     const signal =
@@ -176,7 +185,7 @@ export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
     try {
       return await this.dispatcher.request({
         origin: this.chatEndpoint.origin,
-        path: this.chatEndpoint.pathname,
+        path: path ? `${this.basePath}${path}` : this.chatEndpoint.pathname,
         method: 'POST',
         headers: {
           ...this.upstreamHeaders,
