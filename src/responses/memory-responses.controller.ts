@@ -18,7 +18,7 @@ import { CreateResponseDto } from './dto/create-response.dto';
 import { ResponseObjectDto } from './dto/response-object.dto';
 import { RESPONSE_EXAMPLES } from './dto/responses.examples';
 import { toResponsesRequest } from './responses.controller';
-import { toChatRequest } from './responses-request.mapper';
+import { inputItems, toChatRequest } from './responses-request.mapper';
 import { outputTextOf } from './responses-response.mapper';
 import { ResponsesHooks, ResponsesService } from './responses.service';
 
@@ -77,9 +77,9 @@ export class MemoryResponsesController {
       const recall = await this.memory.recall(scope, messages);
       const added = recall.messages.find((message) => !messages.includes(message));
       if (added) {
-        const memoryItem = { type: 'message', role: 'system', content: String(added.content) };
-        const input = prepared.body.input as Record<string, unknown>[];
-        forwarded = { ...prepared, body: { ...prepared.body, input: [memoryItem, ...input] } };
+        const memoryItem = { type: 'message', role: 'system', content: added.content };
+        const input = [memoryItem, ...inputItems(prepared.body.input)];
+        forwarded = { ...prepared, body: { ...prepared.body, input } };
       }
       status = recall.available ? 'ok' : 'unavailable';
       response.setHeader('x-memory-injected', String(recall.injected));

@@ -98,7 +98,7 @@ function addMessage(messages: ChatMessage[], item: ResponseItem, param: string, 
     const last = messages[messages.length - 1];
     // Text and the calls that follow it are one assistant turn in Chat.
     if (last?.role === 'assistant' && last.tool_calls === undefined) {
-      last.content = `${String(last.content ?? '')}${text}`;
+      last.content = `${asText(last.content)}${text}`;
     } else {
       messages.push({ role: 'assistant', content: text });
     }
@@ -111,7 +111,11 @@ function addFunctionCall(messages: ChatMessage[], item: ResponseItem) {
   const call = {
     id: String(item.call_id),
     type: 'function',
-    function: { name: String(item.name), arguments: String(item.arguments ?? '') },
+    function: {
+      name: String(item.name),
+      arguments:
+        typeof item.arguments === 'string' ? item.arguments : JSON.stringify(item.arguments ?? {}),
+    },
   };
   const last = messages[messages.length - 1];
   if (last?.role === 'assistant') {
@@ -141,7 +145,7 @@ function chatPart(part: ContentPart, param: string, strict: boolean): ContentPar
   switch (part.type) {
     case 'input_text':
     case 'output_text':
-      return [{ type: 'text', text: String(part.text ?? '') }];
+      return [{ type: 'text', text: asText(part.text) }];
     case 'input_image':
       if (typeof part.image_url === 'string') {
         const detail = typeof part.detail === 'string' ? { detail: part.detail } : {};
@@ -166,7 +170,7 @@ function textOf(content: unknown): string {
     return content;
   }
   return (Array.isArray(content) ? (content as ContentPart[]) : [])
-    .map((part) => (typeof part.text === 'string' ? part.text : String(part.refusal ?? '')))
+    .map((part) => (typeof part.text === 'string' ? part.text : asText(part.refusal)))
     .join('');
 }
 
@@ -241,6 +245,10 @@ function chatResponseFormat(text: unknown, strict: boolean): unknown {
     throw refused('text.format.type', `text.format '${String(format.type)}' is not supported.`);
   }
   return undefined;
+}
+
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }
 
 function refused(param: string, message: string): GatewayException {

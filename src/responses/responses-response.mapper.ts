@@ -68,14 +68,13 @@ export function functionCallItem(
 export function finishStatus(
   finishReason: string | null,
 ): Pick<ResponseObject, 'status' | 'incomplete_details'> {
-  switch (finishReason) {
-    case 'length':
-      return { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
-    case 'content_filter':
-      return { status: 'incomplete', incomplete_details: { reason: 'content_filter' } };
-    default:
-      return { status: 'completed', incomplete_details: null };
+  if (finishReason === 'length') {
+    return { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
   }
+  if (finishReason === 'content_filter') {
+    return { status: 'incomplete', incomplete_details: { reason: 'content_filter' } };
+  }
+  return { status: 'completed', incomplete_details: null };
 }
 
 /** Both detail objects are always present: openai-node types them as required numbers. */

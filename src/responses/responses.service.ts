@@ -67,7 +67,12 @@ export class ResponsesService {
     const history = body.previous_response_id
       ? this.store.history(body.previous_response_id, apiKey.id)
       : [];
-    return { body: { ...body, input: [...history, ...turnInput] }, turnInput };
+    // Without history the input goes on as the client wrote it (a native upstream sees no change).
+    const input =
+      history.length === 0 && typeof body.input === 'string'
+        ? body.input
+        : [...history, ...turnInput];
+    return { body: { ...body, input }, turnInput };
   }
 
   async respond(
@@ -252,8 +257,9 @@ function observe(meter: UpstreamMeter, event: ResponseStreamEvent): void {
 
 /** What a native upstream gets: the whole conversation, so it needs no state of its own. */
 function nativeBody(body: ResponsesRequest, model: string): ResponsesRequest {
-  const { previous_response_id: _chained, ...rest } = body;
-  return { ...rest, model };
+  const forwarded = { ...body, model };
+  delete forwarded.previous_response_id;
+  return forwarded;
 }
 
 /** Parameters no route of this gateway can honour: refused, never silently dropped. */
