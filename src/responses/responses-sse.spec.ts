@@ -10,6 +10,15 @@ async function frames(events: AsyncIterable<ResponseStreamEvent>): Promise<strin
   return out;
 }
 
+async function* upstream(events: ResponseStreamEvent[], failure?: Error) {
+  for (const event of events) {
+    yield await Promise.resolve(event);
+  }
+  if (failure) {
+    throw failure;
+  }
+}
+
 const created: ResponseStreamEvent = {
   type: 'response.created',
   sequence_number: 0,
@@ -28,15 +37,9 @@ const created: ResponseStreamEvent = {
 
 describe('toResponseSseFrames', () => {
   it('should name each event as its type and end without [DONE]', async () => {
+    const completed = { ...created.response!, status: 'completed' as const };
     const out = await frames(
-      (async function* () {
-        yield created;
-        yield {
-          type: 'response.completed',
-          sequence_number: 1,
-          response: { ...created.response!, status: 'completed' },
-        };
-      })(),
+      upstream([created, { type: 'response.completed', sequence_number: 1, response: completed }]),
     );
     expect(out).toHaveLength(2);
     expect(out[0]).toBe(`event: response.created\ndata: ${JSON.stringify(created)}\n\n`);
@@ -45,10 +48,7 @@ describe('toResponseSseFrames', () => {
 
   it('should turn a failure after the first event into error and response.failed, numbered on', async () => {
     const out = await frames(
-      (async function* () {
-        yield created;
-        throw ProviderException.unreachable('openai', 'socket hang up');
-      })(),
+      upstream([created], ProviderException.unreachable('openai', 'socket hang up')),
     );
     expect(out).toHaveLength(3);
     const error = JSON.parse(out[1].split('data: ')[1]) as Record<string, unknown>;
