@@ -199,25 +199,24 @@ export class ResponsesService {
     yield* translated(candidate.provider.stream(chat, context), new ResponseEventBuilder(meta));
   }
 
-  /** Relays the events; the terminal one settles tokens, is stored and handed to the hooks. */
+  /**
+   * Relays the events. The terminal one settles tokens, is stored and handed to the hooks before
+   * it is sent: a client that chains the next turn at once finds this one stored.
+   */
   private async *watch(
     events: AsyncIterable<ResponseStreamEvent>,
     body: ResponsesRequest,
     onFinal: (response: ResponseObject) => void,
   ): AsyncGenerator<ResponseStreamEvent> {
     const previousId = body.previous_response_id ?? null;
-    let final: ResponseObject | undefined;
     for await (const event of events) {
       if (event.response && previousId !== null) {
         event.response.previous_response_id = previousId;
       }
       if (TERMINAL.has(event.type) && event.response) {
-        final = event.response;
+        onFinal(event.response);
       }
       yield event;
-    }
-    if (final) {
-      onFinal(final);
     }
   }
 

@@ -110,7 +110,7 @@ async function handleResponses(res, body, scripted, answer) {
       },
     });
   }
-  const output = outputFor(body ?? {}, answer);
+  const output = scripted.chunks ? [message(scripted.chunks.join(''))] : outputFor(body ?? {}, answer);
   const usage = usageFor(body ?? {}, output);
   if (body?.stream !== true) {
     return sendJson(res, 200, responseObject(body, 'completed', output, usage), scripted.headers);
@@ -128,7 +128,7 @@ async function handleResponses(res, body, scripted, answer) {
       send('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', content: [] } });
       const at = { item_id: item.id, output_index, content_index: 0 };
       send('response.content_part.added', { ...at, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
-      const words = text.match(/\S+\s*/g) ?? [text];
+      const words = scripted.chunks ?? text.match(/\S+\s*/g) ?? [text];
       for (const [index, delta] of words.entries()) {
         if (scripted.chunkDelayMs) await sleep(scripted.chunkDelayMs);
         if (res.destroyed) return;
