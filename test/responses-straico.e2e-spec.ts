@@ -1,5 +1,6 @@
 import { BadRequestError } from 'openai';
 
+import { TEST_KEY } from './support/gateway';
 import { StraicoGateway, startStraicoGateway, STRAICO_HAIKU } from './support/straico';
 import {
   collectEvents,
@@ -17,7 +18,7 @@ describe('/v1/responses on Straico (translated), through the openai SDK', () => 
   let setup: StraicoGateway;
 
   beforeAll(async () => {
-    setup = await startStraicoGateway();
+    setup = await startStraicoGateway({ env: { STRAICO_KEEPALIVE_MS: '100' } });
   });
   afterAll(() => setup.close());
   beforeEach(() => setup.straico.reset());
@@ -64,6 +65,25 @@ describe('/v1/responses on Straico (translated), through the openai SDK', () => 
     );
     expect(final.output_text).toBe(ANSWER);
     expect(final.usage!.total_tokens).toBeGreaterThan(0);
+  });
+
+  it('should keep a slow answer alive with SSE comments that take no sequence number', async () => {
+    setup.straico.enqueue({ delayMs: 500 });
+    const response = await fetch(`${setup.gateway.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: STRAICO_HAIKU, input: 'Hello!', stream: true }),
+    });
+    const frames = (await response.text()).split('\n\n').filter((frame) => frame !== '');
+    expect(frames.filter((frame) => frame.startsWith(': keep-alive')).length).toBeGreaterThan(0);
+    const numbers = frames
+      .filter((frame) => frame.startsWith('event: '))
+      .map(
+        (frame) =>
+          (JSON.parse(frame.split('data: ')[1]) as { sequence_number: number }).sequence_number,
+      );
+    expect(numbers).toEqual(numbers.map((_, index) => index));
+    expect(frames[frames.length - 1]).toContain('event: response.completed');
   });
 
   it('should round-trip a function call, streamed, with previous_response_id', async () => {

@@ -1,5 +1,15 @@
+import { SSE_KEEPALIVE_FRAME } from '../common/http/sse';
 import { streamErrorBody } from '../common/http/sse-frames';
 import { ResponseObject, ResponseStreamEvent } from '../providers/responses.types';
+
+/**
+ * Not an event: a marker that the upstream is still working (Straico's emulated stream). It goes
+ * out as an SSE comment, which every client skips, and takes no sequence number.
+ */
+export const KEEPALIVE: ResponseStreamEvent = Object.freeze({
+  type: 'keepalive',
+  sequence_number: -1,
+});
 
 /** One Responses event as SSE: `event:` equal to `type` (older openai-node reads the name). */
 export function responseEventFrame(event: ResponseStreamEvent): string {
@@ -18,6 +28,10 @@ export async function* toResponseSseFrames(
   let snapshot: ResponseObject | undefined;
   try {
     for await (const event of events) {
+      if (event === KEEPALIVE) {
+        yield SSE_KEEPALIVE_FRAME;
+        continue;
+      }
       next = Math.max(next, (event.sequence_number ?? next) + 1);
       if (event.response) {
         snapshot = event.response;

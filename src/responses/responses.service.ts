@@ -6,7 +6,6 @@ import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 
 import { ApiKeyIdentity } from '../auth/api-key.types';
-import { GatewayException } from '../common/errors/gateway.exception';
 import { withTrailers } from '../common/http/sse-frames';
 import { completionCall } from '../completions/completion-responder';
 import { CompletionsService } from '../completions/completions.service';
@@ -24,7 +23,8 @@ import { TokenLimiter, TokenReservation } from '../throttling/token-limiter.serv
 import { ResponseStore } from './response-store';
 import { inputItems, toChatRequest } from './responses-request.mapper';
 import { mintId, ResponseMeta, toChatUsage, toResponse } from './responses-response.mapper';
-import { toResponseSseFrames } from './responses-sse';
+import { assertServable, nativeBody, responseNotFound } from './responses-request.rules';
+import { KEEPALIVE, toResponseSseFrames } from './responses-sse';
 import { ResponseEventBuilder } from './responses-stream';
 
 /** A request with its history resolved: `body.input` is the whole conversation. */
@@ -238,12 +238,24 @@ async function* translated(
       started = true;
       yield* builder.start(chunk.model);
     }
-    yield* builder.chunk(chunk);
+    const events = builder.chunk(chunk);
+    yield* events.length > 0 || !isKeepAlive(chunk) ? events : [KEEPALIVE];
   }
   if (!started) {
     yield* builder.start('');
   }
   yield* builder.finish();
+}
+
+/** Straico's emulated stream: an empty delta while the answer is being worked on. */
+function isKeepAlive(chunk: ChatCompletionChunk): boolean {
+  const choice = chunk.choices?.[0];
+  return (
+    !chunk.usage &&
+    choice !== undefined &&
+    choice.finish_reason === null &&
+    Object.keys(choice.delta ?? {}).length === 0
+  );
 }
 
 function observe(meter: UpstreamMeter, event: ResponseStreamEvent): void {
@@ -252,49 +264,4 @@ function observe(meter: UpstreamMeter, event: ResponseStreamEvent): void {
   } else if (TERMINAL.has(event.type)) {
     meter.usage(toChatUsage(event.response?.usage));
   }
-}
-
-/** What a native upstream gets: the whole conversation, so it needs no state of its own. */
-function nativeBody(body: ResponsesRequest, model: string): ResponsesRequest {
-  const forwarded = { ...body, model };
-  delete forwarded.previous_response_id;
-  return forwarded;
-}
-
-/** Parameters no route of this gateway can honour: refused, never silently dropped. */
-function assertServable(body: ResponsesRequest): void {
-  if (body.background === true) {
-    throw GatewayException.invalidRequest(
-      'Background responses are not supported by this gateway; send the request without `background`.',
-      'background',
-      'unsupported_parameter',
-    );
-  }
-  if (body.conversation !== undefined && body.conversation !== null) {
-    throw GatewayException.invalidRequest(
-      'Conversations are not supported by this gateway; chain turns with `previous_response_id`.',
-      'conversation',
-      'unsupported_parameter',
-    );
-  }
-  const input = body.input;
-  if (
-    typeof input !== 'string' &&
-    !(Array.isArray(input) && input.every((item) => typeof item === 'object' && item !== null))
-  ) {
-    throw GatewayException.invalidRequest(
-      "Invalid 'input': expected a string or an array of input items.",
-      'input',
-      'invalid_value',
-    );
-  }
-}
-
-function responseNotFound(id: string): GatewayException {
-  return new GatewayException(404, {
-    message: `Response with id '${id}' not found.`,
-    type: 'invalid_request_error',
-    param: 'response_id',
-    code: 'not_found',
-  });
 }
