@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import { authHeaders, sleep, startGateway, TEST_KEY, TestGateway } from './support/gateway';
 import { readJson } from './support/json';
 import { parsePrometheus, sampleValue } from './support/prometheus';
+import { RESILIENCE_CATALOG, UNAVAILABLE } from './support/routing';
 
 const ANSWER = 'Hello! How can I help you today?';
 
@@ -168,5 +169,36 @@ describe.each([
       provider: 'openai',
     });
     expect(served).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('/v1/responses through the catalog', () => {
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    gateway = await startGateway({ MODELS_FILE: RESILIENCE_CATALOG });
+  });
+  afterAll(() => gateway.close());
+  beforeEach(() => gateway.upstream.reset());
+
+  it('should fall back along the chain when the first route fails', async () => {
+    gateway.upstream.enqueueFor('tiny-v1', UNAVAILABLE);
+    const response = await postResponses(gateway, { model: 'tiny', input: 'Hi' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-gateway-selected-model')).toBe('big');
+    expect(response.headers.get('x-gateway-fallbacks')).toBe('tiny (503)');
+    expect(gateway.upstream.responsesRequests().map((request) => request.model)).toEqual([
+      'tiny-v1',
+      'big-v1',
+    ]);
+    expect((await readJson(response)).status).toBe('completed');
+  });
+
+  it('should pick a model for auto and say which', async () => {
+    const response = await postResponses(gateway, { model: 'auto', input: 'Hi' });
+    expect(response.status).toBe(200);
+    const selected = response.headers.get('x-gateway-selected-model');
+    expect(['tiny', 'eye', 'mid', 'big']).toContain(selected);
+    await response.text();
   });
 });
