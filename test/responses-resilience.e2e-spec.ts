@@ -9,7 +9,8 @@ const ANSWER = 'Hello! How can I help you today?';
 
 interface Frame {
   event: string;
-  data: Record<string, any>;
+  /** The event as sent, checked by the assertions that follow (as readJson's bodies). */
+  data: ReturnType<typeof JSON.parse>;
 }
 
 function postResponses(gateway: TestGateway, body: unknown, signal?: AbortSignal) {
@@ -31,7 +32,7 @@ async function readFrames(response: Response): Promise<Frame[]> {
       const lines = frame.split('\n');
       const event = lines.find((line) => line.startsWith('event: '))!.slice('event: '.length);
       const data = lines.find((line) => line.startsWith('data: '))!.slice('data: '.length);
-      return { event, data: JSON.parse(data) as Record<string, any> };
+      return { event, data: JSON.parse(data) };
     });
 }
 
