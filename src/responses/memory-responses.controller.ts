@@ -1,22 +1,16 @@
 import { Body, Controller, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiOkResponse,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator';
+import { INVALID_NAMESPACE } from '../common/http/error-examples';
 import { MemoryCompletionQueryDto } from '../memory/dto/memory-query.dto';
 import { MemoryEnabledGuard } from '../memory/memory-enabled.guard';
 import { MemoryService } from '../memory/memory.service';
 import { DEFAULT_NAMESPACE, memoryScope } from '../memory/namespace';
 import { CreateResponseDto } from './dto/create-response.dto';
 import { ResponseObjectDto } from './dto/response-object.dto';
-import { RESPONSE_EXAMPLES } from './dto/responses.examples';
+import { RESPONSE_EXAMPLES, RESPONSE_OBJECT_EXAMPLE } from './dto/responses.examples';
 import { toResponsesRequest } from './responses.controller';
 import { inputItems, toChatRequest } from './responses-request.mapper';
 import { outputTextOf } from './responses-response.mapper';
@@ -47,9 +41,9 @@ export class MemoryResponsesController {
   @ApiOkResponse({
     description: 'A `response` (JSON), or a stream of events when `stream` is true.',
     type: ResponseObjectDto,
+    example: RESPONSE_OBJECT_EXAMPLE,
   })
-  @ApiResponse({ status: 400, description: 'Invalid body, `namespace` or `memory`' })
-  @ApiErrorResponses(401, 403, 404, 413, 429, 502, 504)
+  @ApiErrorResponses(INVALID_NAMESPACE, 401, 403, 404, 413, 429, 500, 502, 503, 504)
   async create(
     @Body() body: CreateResponseDto,
     @Query() query: MemoryCompletionQueryDto,

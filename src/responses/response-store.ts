@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { LRUCache } from 'lru-cache';
 
-import { GatewayException } from '../common/errors/gateway.exception';
 import { ResponseItem, ResponseObject } from '../providers/responses.types';
+import { previousResponseNotFound } from './responses-request.rules';
 import { responsesConfig } from './responses.config';
 
 /** One stored turn: what it was asked (instructions aside) and what it answered. */
@@ -81,11 +81,7 @@ export class ResponseStore {
     while (id !== null && chain.length < MAX_CHAIN) {
       const entry = this.get(id, owner);
       if (!entry) {
-        throw GatewayException.invalidRequest(
-          `Previous response with id '${id}' not found.`,
-          'previous_response_id',
-          'previous_response_not_found',
-        );
+        throw previousResponseNotFound(id);
       }
       chain.unshift(entry);
       id = entry.previousId;

@@ -37,6 +37,14 @@ export function assertServable(body: ResponsesRequest): void {
   }
 }
 
+export function previousResponseNotFound(id: string): GatewayException {
+  return GatewayException.invalidRequest(
+    `Previous response with id '${id}' not found.`,
+    'previous_response_id',
+    'previous_response_not_found',
+  );
+}
+
 export function responseNotFound(id: string): GatewayException {
   return new GatewayException(404, {
     message: `Response with id '${id}' not found.`,

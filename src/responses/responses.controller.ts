@@ -6,7 +6,12 @@ import { ApiErrorResponses } from '../common/http/api-error-responses.decorator'
 import { ResponsesRequest } from '../providers/responses.types';
 import { CreateResponseDto } from './dto/create-response.dto';
 import { ResponseObjectDto } from './dto/response-object.dto';
-import { RESPONSE_EXAMPLES } from './dto/responses.examples';
+import {
+  RESPONSE_EXAMPLES,
+  RESPONSE_NOT_FOUND,
+  RESPONSE_OBJECT_EXAMPLE,
+  RESPONSES_BAD_REQUEST,
+} from './dto/responses.examples';
 import { ResponsesService } from './responses.service';
 
 export const RESPONSES_DESCRIPTION =
@@ -30,8 +35,9 @@ export class ResponsesController {
   @ApiOkResponse({
     description: 'A `response` (JSON), or a stream of events when `stream` is true.',
     type: ResponseObjectDto,
+    example: RESPONSE_OBJECT_EXAMPLE,
   })
-  @ApiErrorResponses(400, 401, 403, 404, 413, 429, 502, 504)
+  @ApiErrorResponses(RESPONSES_BAD_REQUEST, 401, 403, 404, 413, 429, 500, 502, 503, 504)
   create(
     @Body() body: CreateResponseDto,
     @Req() request: Request,
@@ -43,16 +49,18 @@ export class ResponsesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Retrieve a stored response (only the key that created it can)' })
-  @ApiOkResponse({ type: ResponseObjectDto })
-  @ApiErrorResponses(401, 404)
+  @ApiOkResponse({ type: ResponseObjectDto, example: RESPONSE_OBJECT_EXAMPLE })
+  @ApiErrorResponses(401, RESPONSE_NOT_FOUND)
   retrieve(@Param('id') id: string, @Req() request: Request) {
     return this.responses.get(id, request.apiKey!);
   }
 
   @Delete(':id')
   @ApiOperation({ summary: 'Delete a stored response' })
-  @ApiOkResponse({ schema: { example: { id: 'resp_0123', object: 'response', deleted: true } } })
-  @ApiErrorResponses(401, 404)
+  @ApiOkResponse({
+    schema: { example: { id: 'resp_0123456789abcdef', object: 'response', deleted: true } },
+  })
+  @ApiErrorResponses(401, RESPONSE_NOT_FOUND)
   remove(@Param('id') id: string, @Req() request: Request) {
     return this.responses.delete(id, request.apiKey!);
   }

@@ -1,4 +1,8 @@
+import { HttpStatus } from '@nestjs/common';
 import type { ExamplesObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+
+import { ErrorExample } from '../../common/http/error-examples';
+import { previousResponseNotFound, responseNotFound } from '../responses-request.rules';
 
 /** Request examples in the shapes of OpenAI's API reference, so "Try it out" works as shipped. */
 export const RESPONSE_EXAMPLES: ExamplesObject = {
@@ -68,4 +72,66 @@ export const RESPONSE_EXAMPLES: ExamplesObject = {
       input: 'And in one sentence?',
     },
   },
+};
+
+/** A response as the gateway sends it (translated from Chat Completions here). */
+export const RESPONSE_OBJECT_EXAMPLE = {
+  id: 'resp_1a22e7df22400000002c4e1f0b6a9d8e7c5b3a2f1e0d9c8b',
+  object: 'response',
+  created_at: 1764540000,
+  status: 'completed',
+  error: null,
+  incomplete_details: null,
+  instructions: null,
+  max_output_tokens: null,
+  metadata: {},
+  model: 'gpt-4o-mini-2024-07-18',
+  output: [
+    {
+      type: 'message',
+      id: 'msg_1a22e7df22300000001a9b8c7d6e5f4a3b2c1d0e9f8a7b6c',
+      status: 'completed',
+      role: 'assistant',
+      content: [
+        {
+          type: 'output_text',
+          text: 'Hello! How can I help you today?',
+          annotations: [],
+          logprobs: [],
+        },
+      ],
+    },
+  ],
+  parallel_tool_calls: true,
+  previous_response_id: null,
+  reasoning: { effort: null, summary: null },
+  store: true,
+  temperature: 1,
+  text: { format: { type: 'text' } },
+  tool_choice: 'auto',
+  tools: [],
+  top_p: 1,
+  truncation: 'disabled',
+  usage: {
+    input_tokens: 13,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: 9,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: 22,
+  },
+  user: null,
+};
+
+export const RESPONSES_BAD_REQUEST: ErrorExample = {
+  status: HttpStatus.BAD_REQUEST,
+  description:
+    'Invalid request, a `previous_response_id` this key has not stored, or a parameter this ' +
+    'route cannot honour (`param` names it)',
+  body: previousResponseNotFound('resp_0123456789abcdef').body,
+};
+
+export const RESPONSE_NOT_FOUND: ErrorExample = {
+  status: HttpStatus.NOT_FOUND,
+  description: 'No response with this id stored for this key',
+  body: responseNotFound('resp_0123456789abcdef').body,
 };
