@@ -193,11 +193,21 @@ describe('model ids', () => {
     ['a space', 'gpt 4o'],
     ['200 KB', `gpt-${'x'.repeat(200_000)}`],
     ['257 characters', 'm'.repeat(257)],
-  ])('should refuse a model id with %s before calling the upstream', async (_, model) => {
-    const response = await postChat(gateway, chatBody({ model }));
-    await expectInvalid(response, 'model');
-    expect(gateway.upstream.chatRequests()).toHaveLength(0);
-  });
+  ])(
+    'should refuse a model id with %s before calling the upstream, on chat and Responses',
+    async (_, model) => {
+      const response = await postChat(gateway, chatBody({ model }));
+      await expectInvalid(response, 'model');
+      const responses = await fetch(`${gateway.url}/v1/responses`, {
+        method: 'POST',
+        headers: authHeaders(),
+        body: JSON.stringify({ model, input: 'hi' }),
+      });
+      await expectInvalid(responses, 'model');
+      expect(gateway.upstream.chatRequests()).toHaveLength(0);
+      expect(gateway.upstream.responsesRequests()).toHaveLength(0);
+    },
+  );
 
   it('should accept a 256-character printable id and pass it on', async () => {
     const model = `gpt-${'x'.repeat(252)}`;

@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 
 import { ApiKeyIdentity } from '../auth/api-key.types';
+import { makeHeaderValuesSafe } from '../common/http/header-values';
 import { withTrailers } from '../common/http/sse-frames';
 import { completionCall } from '../completions/completion-responder';
 import { CompletionsService } from '../completions/completions.service';
@@ -113,14 +114,14 @@ export class ResponsesService {
         )
         .catch((error: unknown) => this.giveBack(reservation, error));
       this.tokens.settle(reservation, result.usage?.total_tokens);
-      response.set(headers);
+      response.set(makeHeaderValuesSafe(headers));
       request.gatewayModel = headers['x-gateway-selected-model'] ?? request.gatewayModel;
       return finish(result);
     }
     const events = await this.completions
       .streamWith(call, (candidate) => this.streamOn(candidate, body, meta, call.context), observe)
       .catch((error: unknown) => this.giveBack(reservation, error));
-    response.set(headers);
+    response.set(makeHeaderValuesSafe(headers));
     request.gatewayModel = headers['x-gateway-selected-model'] ?? request.gatewayModel;
     response.setHeader('cache-control', 'no-cache');
     response.setHeader('x-accel-buffering', 'no');

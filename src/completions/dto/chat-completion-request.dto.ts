@@ -10,18 +10,15 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  Matches,
   Max,
-  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
 
+import { IsModelId, MAX_MODEL_ID_LENGTH } from '../../common/validation/model-id.decorator';
 import { ChatMessageDto } from './chat-message.dto';
 import { IsStopSequence } from './stop-sequence.validator';
 
-/** Model ids travel in headers, metric labels and logs: short, printable ASCII, no spaces. */
-export const MAX_MODEL_ID_LENGTH = 256;
 /** OpenAI's own limits. */
 export const MAX_MESSAGES = 2048;
 export const MAX_TOOLS = 128;
@@ -46,12 +43,7 @@ export class ChatCompletionRequestDto {
     example: 'gpt-4o-mini',
     maxLength: MAX_MODEL_ID_LENGTH,
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_MODEL_ID_LENGTH)
-  @Matches(/^[\x21-\x7e]*$/, {
-    message: 'model must be printable ASCII characters without spaces or control characters',
-  })
+  @IsModelId()
   model?: string;
 
   @ApiProperty({

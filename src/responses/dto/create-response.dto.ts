@@ -12,6 +12,8 @@ import {
   Min,
 } from 'class-validator';
 
+import { IsModelId, MAX_MODEL_ID_LENGTH } from '../../common/validation/model-id.decorator';
+
 /**
  * The fields the gateway validates up front; input items, tools and formats are checked where
  * they are translated, with `param` naming the item (`input[2].type`). Unknown fields pass.
@@ -22,9 +24,9 @@ export class CreateResponseDto {
       'Model id; `provider/model` routes explicitly (e.g. `straico/openai/gpt-4o-mini`); ' +
       'omitted or `auto` lets the gateway choose.',
     example: 'gpt-4o-mini',
+    maxLength: MAX_MODEL_ID_LENGTH,
   })
-  @IsOptional()
-  @IsString()
+  @IsModelId()
   model?: string;
 
   @ApiProperty({
