@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { verifyJsonBounds } from './common/validation/json-scan';
 import { applyRequestTimeouts, refuseDeclaredOversizeBodies } from './common/http/request-edges';
 import { appConfig } from './config/app.config';
+import { GatewayLifecycle } from './lifecycle/gateway-lifecycle';
 import { PinoLoggerService } from './logging/pino-logger.service';
 import { REQUEST_LOGGER } from './logging/logging.module';
 import { MetricsMiddleware } from './metrics/metrics.middleware';
@@ -51,6 +52,15 @@ export async function createGatewayApp(): Promise<NestExpressApplication> {
   // Plain Express middleware, ahead of Nest's router: the request logger first, so that every
   // answer (a malformed body's included) has a request id and a log line; then the body parser.
   app.use(app.get<RequestHandler>(REQUEST_LOGGER));
+  // Once draining, a request that still arrives on an open keep-alive connection is answered,
+  // and its connection closed after the answer, so the client reconnects to another replica.
+  const lifecycle = app.get(GatewayLifecycle);
+  app.use((_request: Request, response: Response, next: NextFunction) => {
+    if (lifecycle.draining) {
+      response.setHeader('connection', 'close');
+    }
+    next();
+  });
   // Metrics as plain Express middleware too, before the body parser: bodies it rejects (400,
   // 413) are counted and its time measured; Nest's middleware consumer would cost ~6% at c32.
   const metrics = app.get(MetricsMiddleware);

@@ -9,6 +9,7 @@ import { createOpenAiValidationPipe } from './common/validation/openai-validatio
 import { CompletionsModule } from './completions/completions.module';
 import { appConfig } from './config/app.config';
 import { HealthModule } from './health/health.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LoggingModule } from './logging/logging.module';
 import { MemoryModule } from './memory/memory.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -20,6 +21,7 @@ import { ThrottlingModule } from './throttling/throttling.module';
   imports: [
     ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: true, load: [appConfig] }),
     LoggingModule,
+    LifecycleModule,
     MetricsModule,
     AuthModule,
     ThrottlingModule,

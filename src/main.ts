@@ -3,10 +3,15 @@ import type { ConfigType } from '@nestjs/config';
 import { createGatewayApp } from './app.factory';
 import { appConfig } from './config/app.config';
 import { InvalidConfigError } from './config/validate-env';
+import { GatewayLifecycle } from './lifecycle/gateway-lifecycle';
+
+/** After the grace period, how long cut streams get to deliver their final error event. */
+const CUT_FLUSH_MS = 200;
 
 async function bootstrap(): Promise<void> {
   const app = await createGatewayApp();
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  const lifecycle = app.get(GatewayLifecycle);
   await app.listen(config.port, config.host);
   const server = app.getHttpServer();
 
@@ -16,22 +21,31 @@ async function bootstrap(): Promise<void> {
       return;
     }
     stopping = true;
+    // All at once, before any other request can be read: readiness turns 503, answers from now
+    // on say `connection: close` (see app.factory.ts), and the listener stops taking connections
+    // (which also drops the idle keep-alive ones).
+    lifecycle.drain();
+    // Modules (memory writes, probes) shut down once the last connection has closed.
+    server.close(() => {
+      app
+        .close()
+        .then(() => process.exit(0))
+        .catch(() => process.exit(1));
+    });
     process.stdout.write(
       `${JSON.stringify({ level: 30, time: Date.now(), msg: `${signal} received; draining`, graceMs: config.shutdownGraceMs })}\n`,
     );
-    // In-flight requests and streams may finish within the grace period; then we cut them.
-    const deadline = setTimeout(() => {
-      server.closeAllConnections();
-      process.exit(0);
-    }, config.shutdownGraceMs);
-    deadline.unref();
-    // close() drops idle keep-alive sockets only once; ones that go idle later would otherwise
-    // hold the exit until their keep-alive timeout.
+    // Connections whose in-flight answer was sent with keep-alive go idle later: drop them then.
     setInterval(() => server.closeIdleConnections(), 100).unref();
-    app
-      .close()
-      .then(() => process.exit(0))
-      .catch(() => process.exit(1));
+    // In-flight requests and streams may finish within the grace period; then streams are cut
+    // with an error event, and what is left is closed.
+    setTimeout(() => {
+      lifecycle.cutInFlight();
+      setTimeout(() => {
+        server.closeAllConnections();
+        process.exit(0);
+      }, CUT_FLUSH_MS).unref();
+    }, config.shutdownGraceMs).unref();
   };
   process.once('SIGTERM', () => drainAndExit('SIGTERM'));
   process.once('SIGINT', () => drainAndExit('SIGINT'));

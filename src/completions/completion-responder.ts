@@ -6,8 +6,10 @@ import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 
 import { abortOnClientClose } from '../common/http/abort-on-close';
+import { cutOnShutdown } from '../common/http/cut-on-shutdown';
 import { makeHeaderValuesSafe } from '../common/http/header-values';
 import { toSseFrames, withTrailers } from '../common/http/sse-frames';
+import { GatewayLifecycle } from '../lifecycle/gateway-lifecycle';
 import { traceparentOf } from '../logging/logging.module';
 import {
   ChatCompletion,
@@ -34,6 +36,7 @@ export class CompletionResponder {
   constructor(
     private readonly completions: CompletionsService,
     private readonly tokens: TokenLimiter,
+    private readonly lifecycle: GatewayLifecycle,
   ) {}
 
   async respond(
@@ -72,7 +75,10 @@ export class CompletionResponder {
     request.gatewayModel = responseHeaders['x-gateway-selected-model'] ?? request.gatewayModel;
     response.setHeader('cache-control', 'no-cache');
     response.setHeader('x-accel-buffering', 'no');
-    const relayed = hooks.wrapStream ? hooks.wrapStream(chunks) : chunks;
+    const relayed = cutOnShutdown(
+      hooks.wrapStream ? hooks.wrapStream(chunks) : chunks,
+      this.lifecycle.cutSignal,
+    );
     return new StreamableFile(
       Readable.from(toSseFrames(withTrailers(relayed, response, responseHeaders))),
       { type: 'text/event-stream; charset=utf-8' },

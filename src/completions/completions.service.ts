@@ -138,9 +138,10 @@ export class CompletionsService {
 
   /**
    * Tries the plan's routes in order. Each route gets up to RETRY_ATTEMPTS more tries on
-   * retryable failures (unless its provider retries itself), every try counted by the route's
-   * circuit breaker; a route that still fails, or whose circuit is open, hands over to the next.
-   * Caller errors (4xx) end it at once.
+   * retryable failures (unless its provider retries itself); the route's circuit breaker counts
+   * the request once, whatever its tries. A route that still fails, or whose circuit is open,
+   * hands over to the next at once; when none is left the client learns when to retry. Caller
+   * errors (4xx) end it at once.
    */
   private async serve<T>(
     plan: RoutePlan,
@@ -150,12 +151,14 @@ export class CompletionsService {
   ): Promise<T> {
     const failed: string[] = [];
     let lastError: unknown;
+    let nextProbeMs = Infinity;
     for (const [index, candidate] of plan.candidates.entries()) {
       if (index > 0) {
         meter.fellBack(plan.candidates[index - 1].provider.id);
       }
       if (!this.breakers.isAvailable(candidate.circuit)) {
         failed.push(`${candidate.label} (circuit open)`);
+        nextProbeMs = Math.min(nextProbeMs, this.breakers.retryAfterMs(candidate.circuit));
         continue;
       }
       const request = { ...call.request, model: candidate.upstreamModel };
@@ -163,17 +166,20 @@ export class CompletionsService {
       let tries = 0;
       const attempt = () => {
         meter.attempt(provider, tries++ > 0);
-        return this.breakers.execute(candidate.circuit, () =>
-          run(candidate, request).catch((error: unknown) => {
-            meter.failed(error, provider);
-            throw error;
-          }),
-        );
+        return run(candidate, request).catch((error: unknown) => {
+          meter.failed(error, provider);
+          throw error;
+        });
       };
       try {
-        const result = candidate.provider.retriesInternally
-          ? await attempt()
-          : await withRetries(attempt, this.routing.retry, call.context.signal);
+        const result = await this.breakers.execute(
+          candidate.circuit,
+          () =>
+            candidate.provider.retriesInternally
+              ? attempt()
+              : withRetries(attempt, this.routing.retry, call.context.signal),
+          (signal) => probeRoute(candidate, signal),
+        );
         const headers = call.context.responseHeaders;
         Object.assign(headers, plan.headers, {
           // A provider that chose the model itself (Straico's selector) has named it already.
@@ -200,8 +206,24 @@ export class CompletionsService {
     if (failed.length > 0) {
       error.headers[FALLBACKS_HEADER] = failed.join(', ');
     }
+    if (lastError === undefined && Number.isFinite(nextProbeMs)) {
+      // Every route was open: come back when the first of them is probed again.
+      error.headers['retry-after'] = String(Math.max(1, Math.ceil(nextProbeMs / 1000)));
+    }
     throw error;
   }
+}
+
+/** The smallest request that shows a route answers again: one token, no client involved. */
+function probeRoute(candidate: RouteCandidate, signal: AbortSignal): Promise<unknown> {
+  return candidate.provider.complete(
+    {
+      model: candidate.upstreamModel,
+      messages: [{ role: 'user', content: 'ping' }],
+      max_tokens: 1,
+    },
+    { signal, requestId: `circuit-probe:${candidate.circuit}`, responseHeaders: {} },
+  );
 }
 
 function canFailOver(error: unknown): boolean {

@@ -5,10 +5,12 @@ import {
   HealthCheckResult,
   HealthCheckService,
   HealthIndicatorFunction,
+  HealthIndicatorService,
 } from '@nestjs/terminus';
 import type { Response } from 'express';
 
 import { Public } from '../auth/public.decorator';
+import { GatewayLifecycle } from '../lifecycle/gateway-lifecycle';
 import { MemoryHealthIndicator } from '../memory/memory-health.indicator';
 import { ProviderRegistry } from '../providers/provider-registry.service';
 import { ProviderHealthIndicator } from './provider-health.indicator';
@@ -24,6 +26,8 @@ export class HealthController {
     private readonly registry: ProviderRegistry,
     private readonly routing: RoutingHealthIndicator,
     private readonly memory: MemoryHealthIndicator,
+    private readonly lifecycle: GatewayLifecycle,
+    private readonly indicators: HealthIndicatorService,
   ) {}
 
   @Get('live')
@@ -35,17 +39,22 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: each configured dependency answers' })
+  @ApiOperation({
+    summary: 'Readiness: this process takes traffic (503 while starting or draining)',
+    description:
+      'Upstreams, circuits and memory are shown in `details` but never decide readiness, and ' +
+      'no upstream is called: every replica shares them.',
+  })
   async ready(@Res({ passthrough: true }) response: Response): Promise<unknown> {
     const providers = this.registry.enabled();
-    const checks: HealthIndicatorFunction[] =
-      providers.length > 0
+    const checks: HealthIndicatorFunction[] = [
+      () => this.process(),
+      ...(providers.length > 0
         ? providers.map((provider) => () => this.providerHealth.check(provider))
-        : [() => this.providerHealth.noProvider()];
-    checks.push(
+        : [() => this.providerHealth.noProvider()]),
       () => this.routing.check(),
       () => this.memory.check(),
-    );
+    ];
     try {
       return await this.health.check(checks);
     } catch (error) {
@@ -56,5 +65,11 @@ export class HealthController {
       }
       throw error;
     }
+  }
+
+  private process() {
+    const indicator = this.indicators.check('process');
+    const state = this.lifecycle.state;
+    return state === 'serving' ? indicator.up({ state }) : indicator.down({ state });
   }
 }

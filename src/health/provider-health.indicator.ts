@@ -2,26 +2,31 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 
 import { ChatProvider } from '../providers/chat-provider.interface';
+import { CircuitBreakers } from '../routing/circuit-breakers.service';
 
-const PROBE_TIMEOUT_MS = 3_000;
-
+/**
+ * How a provider's upstream looks from the traffic and probes the circuit breakers have seen.
+ * Shown in readiness but never failing it, and never asked live: a readiness probe must not
+ * wait on an upstream, and every replica shares the same upstream.
+ */
 @Injectable()
 export class ProviderHealthIndicator {
-  constructor(private readonly indicators: HealthIndicatorService) {}
+  constructor(
+    private readonly indicators: HealthIndicatorService,
+    private readonly breakers: CircuitBreakers,
+  ) {}
 
-  async check(provider: ChatProvider): Promise<HealthIndicatorResult> {
-    const indicator = this.indicators.check(`provider:${provider.id}`);
-    const startedAt = Date.now();
-    try {
-      await provider.healthCheck(AbortSignal.timeout(PROBE_TIMEOUT_MS));
-      return indicator.up({ latencyMs: Date.now() - startedAt });
-    } catch (error) {
-      return indicator.down({ message: (error as Error).message });
-    }
+  check(provider: ChatProvider): HealthIndicatorResult {
+    const prefix = `${provider.id}/`;
+    const openRoutes = Object.keys(this.breakers.notClosed()).filter((route) =>
+      route.startsWith(prefix),
+    );
+    return this.indicators.check(`provider:${provider.id}`).up({ enabled: true, openRoutes });
   }
 
   noProvider(): HealthIndicatorResult {
-    return this.indicators.check('providers').down({
+    return this.indicators.check('providers').up({
+      enabled: false,
       message:
         'No upstream provider is configured (set OPENAI_API_KEY, OPENAI_BASE_URL or STRAICO_API_KEY).',
     });

@@ -63,7 +63,15 @@ function createRequestLogger(logger: Pino): RequestHandler {
     const startedAt = Date.now();
     response.once('close', () => {
       const statusCode = response.statusCode;
-      const level = statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
+      // A client that goes away is no server error: one info line, with how long it had run.
+      const closed = !response.writableFinished;
+      const level = closed
+        ? 'info'
+        : statusCode >= 500
+          ? 'error'
+          : statusCode >= 400
+            ? 'warn'
+            : 'info';
       if (!logger.isLevelEnabled(level)) {
         return;
       }
@@ -83,7 +91,7 @@ function createRequestLogger(logger: Pino): RequestHandler {
           model: request.gatewayModel,
           traceId: traceIdOf(request),
         },
-        response.writableFinished ? 'request completed' : 'request aborted',
+        closed ? 'request closed by the client' : 'request completed',
       );
     });
     next();

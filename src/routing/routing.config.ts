@@ -26,7 +26,8 @@ export const routingConfig = registerAs('routing', () => {
     },
     circuit: {
       failureRate: env.CIRCUIT_FAILURE_RATE ?? 0.5,
-      minCalls: env.CIRCUIT_MIN_CALLS ?? 5,
+      // Requests, not attempts: two failing requests on a quiet gateway must not open a route.
+      minCalls: env.CIRCUIT_MIN_CALLS ?? 10,
       windowMs: env.CIRCUIT_WINDOW_MS ?? 30_000,
       halfOpenAfterMs: env.CIRCUIT_HALF_OPEN_AFTER_MS ?? 15_000,
     },

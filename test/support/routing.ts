@@ -47,3 +47,25 @@ export async function readiness(gateway: TestGateway): Promise<Readiness> {
 export function prose(tokens: number): string {
   return 'The quick brown fox jumps over the lazy dog again. '.repeat(Math.ceil(tokens / 11));
 }
+
+/**
+ * Polls `read` until `done` holds (the breakers probe on their own schedule), failing after
+ * `timeoutMs`; returns the last value read.
+ */
+export async function waitFor<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

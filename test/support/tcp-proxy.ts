@@ -4,25 +4,36 @@ export interface TcpProxy {
   port: number;
   /** Cuts every open connection and refuses new ones, as a store that went down would. */
   pause(): void;
+  /**
+   * Cuts every open connection, then accepts new ones but never answers, as an upstream that
+   * is overloaded or black-holed would: only the caller's timeouts end them.
+   */
+  hang(): void;
+  /** Forwards new connections again (after pause or hang). */
   resume(): void;
   close(): Promise<void>;
 }
 
-/** A loopback TCP proxy in front of `targetHost:targetPort`, to take a store down mid-run. */
+/** A loopback TCP proxy in front of `targetHost:targetPort`, to take a store or upstream down mid-run. */
 export async function startTcpProxy(
   targetPort: number,
   targetHost = '127.0.0.1',
 ): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
-  let paused = false;
+  let mode: 'forward' | 'refuse' | 'hang' = 'forward';
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   };
   const server = createServer((client) => {
     track(client);
-    if (paused) {
+    if (mode === 'refuse') {
       client.destroy();
+      return;
+    }
+    if (mode === 'hang') {
+      // Read and drop what the client sends, answer nothing.
+      client.on('error', () => client.destroy()).resume();
       return;
     }
     const upstream = connect(targetPort, targetHost);
@@ -48,11 +59,15 @@ export async function startTcpProxy(
   return {
     port,
     pause() {
-      paused = true;
+      mode = 'refuse';
+      destroyAll();
+    },
+    hang() {
+      mode = 'hang';
       destroyAll();
     },
     resume() {
-      paused = false;
+      mode = 'forward';
     },
     close() {
       destroyAll();

@@ -25,6 +25,10 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
+    if (clientWentAway(response)) {
+      // Nobody is left to answer, and the request log already has its "closed" line.
+      return;
+    }
     const answer = this.toAnswer(exception, request);
 
     if (response.headersSent) {
@@ -78,6 +82,11 @@ export class OpenAiExceptionFilter implements ExceptionFilter {
     }
     response.destroy();
   }
+}
+
+/** The connection closed before the answer was complete: the client left (or was cut). */
+function clientWentAway(response: Response): boolean {
+  return !response.writableEnded && (response.destroyed || response.socket?.destroyed !== false);
 }
 
 function frameworkError(exception: HttpException, request: Request): OpenAiErrorBody {
