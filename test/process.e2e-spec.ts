@@ -5,8 +5,11 @@ import { join } from 'node:path';
 import {
   freePort,
   GatewayProcess,
+  rawConnection,
   spawnGateway,
+  waitFor,
   waitUntilListening,
+  waitUntilRefused,
 } from './support/gateway-process';
 import { sleep } from './support/gateway';
 import { readJson } from './support/json';
@@ -28,12 +31,16 @@ describe('the gateway process (dist/main.js)', () => {
     }
     await upstream.close();
   });
+  beforeEach(() => upstream.reset());
 
   async function boot(env: Record<string, string> = {}): Promise<GatewayProcess> {
     const gateway = await spawnGateway({
       OPENAI_BASE_URL: upstream.url,
       OPENAI_API_KEY: 'sk-upstream-secret-value',
       GATEWAY_API_KEYS: KEY,
+      // As in the in-process suites: opening PGlite costs seconds of CPU (its WebAssembly
+      // compiles on the event loop) that would stall these timings; memory has its own suites.
+      MEMORY_ENABLED: 'false',
       ...env,
     });
     started.push(gateway);
@@ -84,7 +91,8 @@ describe('the gateway process (dist/main.js)', () => {
       body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] }),
     });
     expect(auto.status).toBe(200);
-    await sleep(200);
+    // The line is written when the answer has been sent, which may be just after the client has it.
+    await waitFor(() => gateway.stdout().includes(auto.headers.get('x-request-id')!));
     const lines = gateway
       .stdout()
       .trim()
@@ -113,11 +121,28 @@ describe('the gateway process (dist/main.js)', () => {
     expect(everything).not.toContain('my very private prompt');
   });
 
-  it('should finish an in-flight stream on SIGTERM, refuse new connections, then exit 0', async () => {
-    const gateway = await boot({ SHUTDOWN_GRACE_MS: '10000', LOG_LEVEL: 'warn' });
-    await waitUntilListening(gateway);
-    upstream.enqueue({ chunks: ['a ', 'b ', 'c ', 'd ', 'e'], chunkDelayMs: 250 });
-    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+  /** Resolves once the response has sent its first streamed bytes. */
+  async function firstBytes(response: Response): Promise<() => Promise<string>> {
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = decoder.decode((await reader.read()).value, { stream: true });
+    return async () => {
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            return text;
+          }
+          text += decoder.decode(value, { stream: true });
+        }
+      } catch (error) {
+        return `${text}\ncut: ${(error as Error).message}`;
+      }
+    };
+  }
+
+  function streamChat(gateway: GatewayProcess): Promise<Response> {
+    return fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -126,37 +151,100 @@ describe('the gateway process (dist/main.js)', () => {
         messages: [{ role: 'user', content: 'hi' }],
       }),
     });
-    const reading = response.text();
-    await sleep(300);
+  }
+
+  it('should finish an in-flight stream on SIGTERM, refuse new connections, then exit 0', async () => {
+    const gateway = await boot({ SHUTDOWN_GRACE_MS: '10000', LOG_LEVEL: 'warn' });
+    await waitUntilListening(gateway);
+    upstream.enqueue({ chunks: ['a ', 'b ', 'c ', 'd ', 'e'], chunkDelayMs: 250 });
+    const rest = await firstBytes(await streamChat(gateway));
     gateway.child.kill('SIGTERM');
-    await sleep(200);
-    await expect(fetch(`${gateway.url}/health/live`)).rejects.toThrow();
-    const body = await reading;
+    await waitUntilRefused(gateway);
+    const body = await rest();
     expect(body).toContain('"content":"e"');
     expect(body.trimEnd().endsWith('data: [DONE]')).toBe(true);
     expect(await gateway.exited).toBe(0);
   });
 
-  it('should cut streams that outlive SHUTDOWN_GRACE_MS and still exit 0', async () => {
+  it('should answer a request on an open keep-alive connection after SIGTERM with connection: close and readiness 503', async () => {
+    const gateway = await boot({ SHUTDOWN_GRACE_MS: '10000', LOG_LEVEL: 'warn' });
+    await waitUntilListening(gateway);
+    upstream.enqueue({ chunks: ['a ', 'b ', 'c ', 'd ', 'e'], chunkDelayMs: 250 });
+    const connection = await rawConnection(gateway);
+    const body = JSON.stringify({
+      model: 'gpt-4o-mini',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    connection.send(
+      'POST /v1/chat/completions HTTP/1.1\r\nhost: gateway\r\n' +
+        `authorization: Bearer ${KEY}\r\ncontent-type: application/json\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    await connection.received('data: ');
+    gateway.child.kill('SIGTERM');
+    await waitUntilRefused(gateway);
+    // The stream is still going; the next request waits behind it on the same connection.
+    connection.send('GET /health/ready HTTP/1.1\r\nhost: gateway\r\n\r\n');
+    const exchange = await connection.closed;
+    const [stream, ready] = exchange.split(/(?=HTTP\/1\.1 )/);
+    expect(stream).toMatch(/^HTTP\/1\.1 200/);
+    expect(stream).toContain('data: [DONE]');
+    expect(ready).toMatch(/^HTTP\/1\.1 503/);
+    expect(ready.toLowerCase()).toContain('connection: close');
+    expect(ready).toContain('"draining"');
+    expect(await gateway.exited).toBe(0);
+  });
+
+  it('should cut streams that outlive SHUTDOWN_GRACE_MS with an error event and still exit 0', async () => {
     const gateway = await boot({ SHUTDOWN_GRACE_MS: '300', LOG_LEVEL: 'warn' });
     await waitUntilListening(gateway);
     upstream.enqueue({ chunks: Array.from({ length: 40 }, (_, i) => `w${i} `), chunkDelayMs: 200 });
-    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'gpt-4o-mini',
-        stream: true,
-        messages: [{ role: 'user', content: 'hi' }],
-      }),
-    });
-    const reading = response.text().catch((error: Error) => `cut: ${error.message}`);
-    await sleep(300);
+    const rest = await firstBytes(await streamChat(gateway));
     const signalledAt = Date.now();
     gateway.child.kill('SIGTERM');
     expect(await gateway.exited).toBe(0);
     expect(Date.now() - signalledAt).toBeLessThan(3000);
-    expect(await reading).not.toContain('[DONE]');
+    const body = await rest();
+    expect(body).not.toContain('[DONE]');
+    expect(body).toContain('"code":"server_shutting_down"');
+  });
+
+  it('should log a client that goes away once, at info level, with the time it had run', async () => {
+    const gateway = await boot({ LOG_LEVEL: 'info' });
+    await waitUntilListening(gateway);
+    upstream.enqueue({ hang: true });
+    const client = new AbortController();
+    const request = fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      signal: client.signal,
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    await waitFor(() => upstream.chatRequests().length === 1);
+    client.abort();
+    await expect(request).rejects.toThrow();
+    await waitFor(() => gateway.stdout().includes('request closed by the client'));
+    // A request after it: its line shows the closed one was written whole before.
+    expect(
+      (await fetch(`${gateway.url}/v1/models`, { headers: { authorization: `Bearer ${KEY}` } }))
+        .status,
+    ).toBe(200);
+    await waitFor(() => gateway.stdout().includes('"path":"/v1/models"'));
+    const lines = gateway
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const closed = lines.filter((line) => line.req?.path === '/v1/chat/completions');
+    expect(closed).toHaveLength(1);
+    expect(closed[0]).toMatchObject({
+      level: 30,
+      msg: 'request closed by the client',
+      responseTime: expect.any(Number),
+    });
+    expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+    expect(gateway.stderr()).toBe('');
   });
 });
 

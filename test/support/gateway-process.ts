@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
@@ -63,4 +63,64 @@ export async function waitUntilListening(
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Polls `condition` every 20 ms until it holds, failing after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs = 10000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Resolves once the gateway refuses new connections (it handled SIGTERM), trying a fresh
+ * connection each time: a pooled keep-alive one would say nothing about the listener.
+ */
+export async function waitUntilRefused(gateway: GatewayProcess, timeoutMs = 10000): Promise<void> {
+  const { port } = new URL(gateway.url);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('error', () => resolve(true));
+    });
+    if (refused) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error('the gateway still accepts connections');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export interface RawConnection {
+  send(text: string): void;
+  /** Resolves once the bytes received so far contain `text`. */
+  received(text: string): Promise<void>;
+  /** Everything received, once the server has closed the connection. */
+  closed: Promise<string>;
+}
+
+/** One HTTP/1.1 connection at the byte level, to send requests one after another on it. */
+export async function rawConnection(gateway: GatewayProcess): Promise<RawConnection> {
+  const { port } = new URL(gateway.url);
+  const socket = connect(Number(port), '127.0.0.1');
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  let data = '';
+  socket.on('data', (chunk: Buffer) => (data += chunk.toString()));
+  const closed = new Promise<string>((resolve) => socket.once('close', () => resolve(data)));
+  return {
+    send: (text) => socket.write(text),
+    received: (text) => waitFor(() => data.includes(text)),
+    closed,
+  };
 }
