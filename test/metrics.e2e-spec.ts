@@ -155,11 +155,13 @@ describe('GET /metrics', () => {
     ).toBeUndefined();
     expect(sampleValue(samples, 'gateway_circuits', { state: 'open' })).toBe(0);
 
-    // Two failed calls in the window (a try and its retry) open gpt-4o's circuit.
-    gateway.upstream.enqueueFor('gpt-4o', { status: 503 }, { status: 503 });
-    expect((await postChat(gateway, chatBody({ model: 'gpt-4o' }))).status).toBeGreaterThanOrEqual(
-      500,
-    );
+    // Two failed requests in the window (each a try and its retry) open gpt-4o's circuit.
+    gateway.upstream.enqueueFor('gpt-4o', ...Array.from({ length: 4 }, () => ({ status: 503 })));
+    for (let request = 0; request < 2; request++) {
+      expect(
+        (await postChat(gateway, chatBody({ model: 'gpt-4o' }))).status,
+      ).toBeGreaterThanOrEqual(500);
+    }
 
     samples = await scrape(gateway);
     expect(sampleValue(samples, 'gateway_circuit_state', { route: 'openai/gpt-4o' })).toBe(2);
