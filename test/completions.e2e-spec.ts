@@ -94,13 +94,17 @@ describe('POST /v1/chat/completions', () => {
       expect(gateway.upstream.chatRequests()[0].body.model).toBe('gpt-4o');
     });
 
-    it('should send the default model when the model is omitted or auto', async () => {
-      await postChat(gateway, { messages: [{ role: 'user', content: 'hi' }] });
-      await postChat(gateway, chatBody({ model: 'auto' }));
-      expect(gateway.upstream.chatRequests().map((r) => r.body.model)).toEqual([
-        'gpt-4o-mini',
-        'gpt-4o-mini',
+    it('should let the model selector choose when the model is omitted or auto', async () => {
+      const omitted = await postChat(gateway, { messages: [{ role: 'user', content: 'hi' }] });
+      const auto = await postChat(gateway, chatBody({ model: 'auto' }));
+      const sent = gateway.upstream.chatRequests().map((r) => r.body.model);
+      expect(sent).toEqual([
+        omitted.headers.get('x-gateway-selected-model'),
+        auto.headers.get('x-gateway-selected-model'),
       ]);
+      for (const response of [omitted, auto]) {
+        expect(response.headers.get('x-gateway-selection-reason')).toMatch(/^tier=small/);
+      }
     });
   });
 

@@ -12,7 +12,6 @@ const VARIABLES = [
   'SHUTDOWN_GRACE_MS',
   'UPSTREAM_TIMEOUT_MS',
   'LOG_LEVEL',
-  'DEFAULT_MODEL',
   'TRUST_PROXY',
   'CORS_ORIGINS',
 ];
@@ -33,7 +32,6 @@ describe('appConfig', () => {
       shutdownGraceMs: 25_000,
       upstreamTimeoutMs: 300_000,
       logLevel: 'info',
-      defaultModel: 'gpt-4o-mini',
       trustProxy: false,
       corsOrigins: undefined,
     });

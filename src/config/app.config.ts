@@ -36,7 +36,6 @@ class AppEnv {
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
-  @IsOptional() @IsString() DEFAULT_MODEL?: string;
   @IsOptional()
   @Parses(parseTrustProxy, {
     message:
@@ -64,7 +63,6 @@ export const appConfig = registerAs('app', () => {
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 25_000,
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS ?? 300_000,
     logLevel: env.LOG_LEVEL ?? 'info',
-    defaultModel: env.DEFAULT_MODEL ?? 'gpt-4o-mini',
     /** Which X-Forwarded-* hops to believe for req.ip / req.protocol (the IP rate-limit key). */
     trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
     /** Undefined: no CORS headers at all, so browsers on other origins are refused. */
