@@ -105,11 +105,13 @@ export class CircuitBreakers implements OnModuleDestroy {
         return;
       }
       // A failed probe opens the circuit again, which schedules the next one.
-      circuit.policy.execute(() => circuit.probe(this.stopped.signal)).catch((error: unknown) => {
-        if (isBrokenCircuit(error)) {
-          this.scheduleProbe(route, circuit, 1);
-        }
-      });
+      circuit.policy
+        .execute(() => circuit.probe(this.stopped.signal))
+        .catch((error: unknown) => {
+          if (isBrokenCircuit(error)) {
+            this.scheduleProbe(route, circuit, 1);
+          }
+        });
     }, delayMs);
     circuit.probeTimer.unref();
   }
