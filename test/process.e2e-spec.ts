@@ -210,6 +210,25 @@ describe('the gateway process (dist/main.js)', () => {
     expect(body).toContain('"code":"server_shutting_down"');
   });
 
+  it('should answer a request that outlives SHUTDOWN_GRACE_MS with 503 server_shutting_down and exit 0', async () => {
+    const gateway = await boot({ SHUTDOWN_GRACE_MS: '300', LOG_LEVEL: 'warn' });
+    await waitUntilListening(gateway);
+    upstream.enqueue({ hang: true });
+    const answer = fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    await waitFor(() => upstream.chatRequests().length === 1);
+    gateway.child.kill('SIGTERM');
+    const response = await answer;
+    expect(response.status).toBe(503);
+    expect((await readJson(response)).error.code).toBe('server_shutting_down');
+    expect(await gateway.exited).toBe(0);
+    // The upstream call was given up, not left to run.
+    await waitFor(() => upstream.chatRequests()[0].aborted);
+  });
+
   it('should log a client that goes away once, at info level, with the time it had run', async () => {
     const gateway = await boot({ LOG_LEVEL: 'info' });
     await waitUntilListening(gateway);

@@ -6,7 +6,7 @@ import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 
 import { abortOnClientClose } from '../common/http/abort-on-close';
-import { cutOnShutdown } from '../common/http/cut-on-shutdown';
+import { cutOnShutdown, shuttingDownError } from '../common/http/cut-on-shutdown';
 import { makeHeaderValuesSafe } from '../common/http/header-values';
 import { toSseFrames, withTrailers } from '../common/http/sse-frames';
 import { GatewayLifecycle } from '../lifecycle/gateway-lifecycle';
@@ -45,7 +45,7 @@ export class CompletionResponder {
     response: Response,
     hooks: CompletionHooks = {},
   ): Promise<ChatCompletion | StreamableFile> {
-    const call = completionCall(chatRequest, request, response);
+    const call = completionCall(chatRequest, request, response, this.lifecycle.cutSignal);
     const responseHeaders = call.context.responseHeaders;
     request.gatewayModel = this.completions.resolveModel(call.request);
     const reservation = await this.tokens.reserve(call.apiKey, chatRequest, response);
@@ -53,7 +53,7 @@ export class CompletionResponder {
       const completion = await this.completions.complete(call).catch((error: unknown) => {
         // Nothing was generated: the reservation goes back to the key's budget.
         this.tokens.settle(reservation, 0);
-        throw error;
+        throw this.lifecycle.cutSignal.aborted ? shuttingDownError() : error;
       });
       this.tokens.settle(reservation, completion.usage?.total_tokens);
       response.set(makeHeaderValuesSafe(responseHeaders));
@@ -63,7 +63,7 @@ export class CompletionResponder {
     }
     const started = await this.completions.stream(call).catch((error: unknown) => {
       this.tokens.settle(reservation, 0);
-      throw error;
+      throw this.lifecycle.cutSignal.aborted ? shuttingDownError() : error;
     });
     // Only a key with a token limit pays for watching the chunks for usage.
     const chunks =
@@ -91,6 +91,8 @@ export function completionCall(
   chatRequest: ChatCompletionRequest,
   request: Request,
   response: Response,
+  /** Fires when the shutdown grace period is over: the upstream call is given up then. */
+  cut?: AbortSignal,
 ): CompletionCall & { context: { responseHeaders: Record<string, string> } } {
   const policyHeader = request.headers['x-gateway-policy'];
   return {
@@ -99,7 +101,7 @@ export function completionCall(
     apiKey: request.apiKey!,
     timing: request.gatewayMetrics,
     context: {
-      signal: abortOnClientClose(response),
+      signal: abortOnClientClose(response, cut),
       requestId: request.id as string,
       traceparent: traceparentOf(request),
       responseHeaders: {},

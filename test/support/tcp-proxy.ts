@@ -2,6 +2,8 @@ import { connect, createServer, Socket } from 'node:net';
 
 export interface TcpProxy {
   port: number;
+  /** Connections accepted so far, forwarded or not. */
+  readonly connections: number;
   /** Cuts every open connection and refuses new ones, as a store that went down would. */
   pause(): void;
   /**
@@ -25,7 +27,9 @@ export async function startTcpProxy(
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   };
+  let connections = 0;
   const server = createServer((client) => {
+    connections++;
     track(client);
     if (mode === 'refuse') {
       client.destroy();
@@ -58,6 +62,9 @@ export async function startTcpProxy(
   };
   return {
     port,
+    get connections() {
+      return connections;
+    },
     pause() {
       mode = 'refuse';
       destroyAll();

@@ -14,7 +14,7 @@ export async function* cutOnShutdown<T>(
   const iterator = chunks[Symbol.asyncIterator]();
   let onCut = () => {};
   const cutting = new Promise<never>((_resolve, reject) => {
-    onCut = () => reject(shuttingDown());
+    onCut = () => reject(shuttingDownError());
   });
   // Handled here so that a cut nobody awaits is no unhandled rejection; the race still sees it.
   cutting.catch(() => undefined);
@@ -22,7 +22,7 @@ export async function* cutOnShutdown<T>(
   try {
     for (;;) {
       if (cut.aborted) {
-        throw shuttingDown();
+        throw shuttingDownError();
       }
       const next = await Promise.race([iterator.next(), cutting]);
       if (next.done) {
@@ -36,7 +36,8 @@ export async function* cutOnShutdown<T>(
   }
 }
 
-function shuttingDown(): GatewayException {
+/** What a request or stream still running when the grace period ends is answered with. */
+export function shuttingDownError(): GatewayException {
   return new GatewayException(HttpStatus.SERVICE_UNAVAILABLE, {
     message: 'The gateway is shutting down and cut this stream short; retry the request.',
     type: 'server_error',
