@@ -6,12 +6,17 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import type { Database } from 'better-sqlite3';
 
 import { memoryConfig } from './memory.config';
-import { MemoryRepository } from './memory.repository';
+import { PostgresMemoryRepository } from './memory.repository';
+import { MemoryRepository } from './memory.types';
 import { runMigrations } from './migrations';
-import { createPgClient, createPgliteClient, PGLITE_IN_MEMORY, SqlClient } from './sql-client';
-import { join } from 'node:path';
+import { createPgClient, SqlClient } from './sql-client';
+import { hasPgliteStore, importPgliteStore, PGLITE_IMPORTED_DIR } from './sqlite/pglite-import';
+import { DataDirInUseError, openSqliteDatabase, SQLITE_IN_MEMORY } from './sqlite/sqlite-database';
+import { SqliteMemoryRepository } from './sqlite/sqlite-memory.repository';
+import { runSqliteMigrations } from './sqlite/sqlite-schema';
 
 /** The store could not be reached (or opened); callers go on without memory. */
 export class MemoryUnavailableError extends Error {
@@ -27,34 +32,38 @@ const CONNECT_TIMEOUT_MS = 2000;
 const REOPEN_BACKOFF_MS = 1000;
 
 /**
- * Opens the store (and applies migrations) in the background after boot and again on demand
- * after a failure: a database that is down at boot must not keep completions from being
- * served, and PGlite's seconds of start-up must not delay listening. Nothing is opened when
- * memory is disabled (PGlite alone costs hundreds of MB).
+ * Opens the store (and applies migrations) and again on demand after a failure. The embedded
+ * SQLite store opens during boot (milliseconds), so a data directory held by another process
+ * stops this one from starting; Postgres opens in the background, so a database that is down
+ * at boot does not keep completions from being served. Nothing is opened when memory is off.
  */
 @Injectable()
 export class MemoryStore implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Memory');
   private opening?: Promise<MemoryRepository>;
-  private client?: SqlClient;
+  private close?: () => Promise<void>;
   private failedAt = 0;
   private lastFailure = '';
 
   constructor(@Inject(memoryConfig.KEY) private readonly config: ConfigType<typeof memoryConfig>) {}
 
-  get backend(): string {
-    return this.config.databaseUrl === undefined ? 'pglite' : 'postgres';
+  get backend(): 'sqlite' | 'postgres' {
+    return this.config.databaseUrl === undefined ? 'sqlite' : 'postgres';
   }
 
-  /** For readiness details: whether the store is open, being opened, or failed last time. */
+  /** Whether the store is open, being opened, or failed to open last time. */
   get state(): 'open' | 'opening' | 'unavailable' | 'closed' {
-    if (this.client !== undefined) {
+    if (this.close !== undefined) {
       return 'open';
     }
     if (this.opening !== undefined) {
       return 'opening';
     }
     return this.failedAt > 0 ? 'unavailable' : 'closed';
+  }
+
+  get failure(): string {
+    return this.lastFailure;
   }
 
   /** Rejects with MemoryUnavailableError while the store cannot be opened. */
@@ -68,50 +77,88 @@ export class MemoryStore implements OnApplicationBootstrap, OnApplicationShutdow
         this.failedAt = Date.now();
         this.lastFailure = error.message;
         this.logger.warn(`could not open the ${this.backend} memory store: ${error.message}`);
-        throw new MemoryUnavailableError(error.message);
+        throw error instanceof DataDirInUseError ? error : new MemoryUnavailableError(error.message);
       });
     }
     return this.opening;
   }
 
-  /** Opens in the background so the first memory request rarely waits, and boot never does. */
-  onApplicationBootstrap(): void {
-    if (this.config.enabled) {
-      this.repository().catch(() => undefined);
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.enabled) {
+      return;
     }
+    const opened = this.repository();
+    if (this.backend === 'postgres') {
+      opened.catch(() => undefined);
+      return;
+    }
+    // Embedded: another process holding the directory stops this one here, before it listens.
+    await opened.catch((error: Error) => {
+      if (error instanceof DataDirInUseError) {
+        throw error;
+      }
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
+    const close = this.close;
+    this.close = undefined;
     this.opening = undefined;
-    await client?.close().catch(() => undefined);
+    await close?.().catch(() => undefined);
   }
 
   private async open(): Promise<MemoryRepository> {
     const started = Date.now();
-    const client = await this.connect();
+    const repository =
+      this.backend === 'postgres' ? await this.openPostgres() : await this.openSqlite();
+    this.logger.log(`memory store open (${this.backend}) in ${Date.now() - started} ms`);
+    return repository;
+  }
+
+  private async openPostgres(): Promise<MemoryRepository> {
+    const client: SqlClient = createPgClient(
+      this.config.databaseUrl!,
+      { connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
+      (error) => this.logger.warn(`memory store connection lost: ${error.message}`),
+    );
     try {
-      const applied = await runMigrations(client);
-      if (applied.length > 0) {
-        this.logger.log(`memory schema migrated: ${applied.join(', ')}`);
-      }
+      this.migrated(await runMigrations(client));
     } catch (error) {
       await client.close().catch(() => undefined);
       throw error;
     }
-    this.client = client;
-    this.logger.log(`memory store open (${this.backend}) in ${Date.now() - started} ms`);
-    return new MemoryRepository(client);
+    this.close = () => client.close();
+    return new PostgresMemoryRepository(client);
   }
 
-  private async connect(): Promise<SqlClient> {
-    const { databaseUrl, dataDir } = this.config;
-    if (databaseUrl !== undefined) {
-      return createPgClient(databaseUrl, { connectionTimeoutMillis: CONNECT_TIMEOUT_MS }, (error) =>
-        this.logger.warn(`memory store connection lost: ${error.message}`),
-      );
+  private async openSqlite(): Promise<MemoryRepository> {
+    const { dataDir } = this.config;
+    const db = openSqliteDatabase(dataDir);
+    try {
+      this.migrated(runSqliteMigrations(db));
+      if (dataDir !== SQLITE_IN_MEMORY && hasPgliteStore(dataDir)) {
+        await this.importPglite(dataDir, db);
+      }
+    } catch (error) {
+      db.close();
+      throw error;
     }
-    return createPgliteClient(dataDir === PGLITE_IN_MEMORY ? dataDir : join(dataDir, 'pglite'));
+    this.close = () => Promise.resolve(db.close()).then(() => undefined);
+    return new SqliteMemoryRepository(db);
+  }
+
+  private async importPglite(dataDir: string, db: Database): Promise<void> {
+    this.logger.log(`importing the previous release's PGlite store from ${dataDir}/pglite`);
+    const count = await importPgliteStore(dataDir, db);
+    this.logger.log(
+      `imported ${count} memories from ${dataDir}/pglite into SQLite; the old directory is ` +
+        `now ${dataDir}/${PGLITE_IMPORTED_DIR} (delete it once you no longer need it)`,
+    );
+  }
+
+  private migrated(applied: string[]): void {
+    if (applied.length > 0) {
+      this.logger.log(`memory schema migrated: ${applied.join(', ')}`);
+    }
   }
 }

@@ -27,7 +27,7 @@ export const memoryConfig = registerAs('memory', () => {
   return {
     enabled:
       env.MEMORY_ENABLED === undefined || env.MEMORY_ENABLED === '' || envFlag(env.MEMORY_ENABLED),
-    /** Undefined: embedded Postgres (PGlite) persisted under `dataDir`. */
+    /** Undefined: the embedded SQLite store, in `dataDir` (`memory://`: in memory, for tests). */
     databaseUrl: parseDatabaseUrl(envString(process.env.DATABASE_URL)),
     dataDir: envString(env.DATA_DIR) ?? './data',
     /** Budget for the memories injected into one request. */

@@ -50,10 +50,9 @@ import { withNeighbourContext } from './memory-context';
 import { MemoryEmbedder } from './memory-embedder.service';
 import { MemoryEnabledGuard } from './memory-enabled.guard';
 import { parseNewMemories, toMemoryDto, toNamespaceDto } from './memory.mappers';
-import { MemoryRepository } from './memory.repository';
 import { MemoryService } from './memory.service';
 import { MemoryStore } from './memory-store.service';
-import { InvalidCursorError } from './memory.types';
+import { InvalidCursorError, MemoryRepository } from './memory.types';
 import { keyTenant, memoryScope, MemoryScope, SHARED_TENANT } from './namespace';
 
 @ApiTags('memory')

@@ -3,25 +3,51 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { MemoryRepository } from './memory.repository';
-import { InvalidCursorError } from './memory.types';
+import { PostgresMemoryRepository } from './memory.repository';
+import { InvalidCursorError, MemoryRepository } from './memory.types';
 import { MIGRATIONS, runMigrations } from './migrations';
-import { createPgClient, createPgliteClient, PGLITE_IN_MEMORY, SqlClient } from './sql-client';
+import { createPgClient } from './sql-client';
+import {
+  DataDirInUseError,
+  openSqliteDatabase,
+  SQLITE_IN_MEMORY,
+} from './sqlite/sqlite-database';
+import { SqliteMemoryRepository } from './sqlite/sqlite-memory.repository';
+import { runSqliteMigrations, SQLITE_MIGRATIONS } from './sqlite/sqlite-schema';
 
 const POSTGRES_URL =
   process.env.MEMORY_TEST_DATABASE_URL ??
   process.env.DATABASE_URL ??
   'postgres://postgres@127.0.0.1:5432/test';
 
+interface OpenStore {
+  repo: MemoryRepository;
+  /** Ids of the migrations the open applied, and what a second run applies. */
+  applied: string[];
+  all: string[];
+  migrateAgain(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
 interface Backend {
   name: string;
-  open(): Promise<SqlClient>;
+  open(): Promise<OpenStore>;
   cleanup(): Promise<void>;
 }
 
-const pglite: Backend = {
-  name: 'PGlite (memory://)',
-  open: () => createPgliteClient(PGLITE_IN_MEMORY),
+const sqlite: Backend = {
+  name: 'SQLite (memory://)',
+  open: () => {
+    const db = openSqliteDatabase(SQLITE_IN_MEMORY);
+    const applied = runSqliteMigrations(db);
+    return Promise.resolve({
+      repo: new SqliteMemoryRepository(db),
+      applied,
+      all: SQLITE_MIGRATIONS.map((migration) => migration.id),
+      migrateAgain: () => Promise.resolve(runSqliteMigrations(db)),
+      close: () => Promise.resolve(db.close()).then(() => undefined),
+    });
+  },
   cleanup: () => Promise.resolve(),
 };
 
@@ -42,7 +68,14 @@ function postgres(): Backend {
             '-e POSTGRES_DB=test postgres:16` or set MEMORY_TEST_DATABASE_URL',
         );
       }
-      return createPgClient(POSTGRES_URL, { options: `-c search_path=${schema}` });
+      const sql = createPgClient(POSTGRES_URL, { options: `-c search_path=${schema}` });
+      return {
+        repo: new PostgresMemoryRepository(sql),
+        applied: await runMigrations(sql),
+        all: MIGRATIONS.map((migration) => migration.id),
+        migrateAgain: () => runMigrations(sql),
+        close: () => sql.close(),
+      };
     },
     cleanup: async () => {
       await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
@@ -51,30 +84,26 @@ function postgres(): Backend {
   };
 }
 
-describe.each([pglite, postgres()])('MemoryRepository on $name', (backend) => {
-  let sql: SqlClient | undefined;
+describe.each([sqlite, postgres()])('MemoryRepository on $name', (backend) => {
+  let store: OpenStore | undefined;
   let repo: MemoryRepository;
-  let applied: string[];
   let tenants = 0;
   // Each test writes under tenants of its own, so tests share one database without clashing.
   const tenant = () => `tenant-${++tenants}`;
 
   beforeAll(async () => {
-    sql = await backend.open();
-    applied = await runMigrations(sql);
-    repo = new MemoryRepository(sql);
+    store = await backend.open();
+    repo = store.repo;
   });
 
   afterAll(async () => {
-    await sql?.close();
+    await store?.close();
     await backend.cleanup();
   });
 
   it('should apply the migrations once, and nothing on a second run', async () => {
-    expect(applied).toEqual(MIGRATIONS.map((migration) => migration.id));
-    expect(await runMigrations(sql!)).toEqual([]);
-    const { rows } = await sql!.query<{ id: string }>('SELECT id FROM schema_migrations');
-    expect(rows.map((row) => row.id)).toEqual(applied);
+    expect(store!.applied).toEqual(store!.all);
+    expect(await store!.migrateAgain()).toEqual([]);
   });
 
   it('should store a batch and skip exact duplicates, in the batch and across calls', async () => {
@@ -101,9 +130,8 @@ describe.each([pglite, postgres()])('MemoryRepository on $name', (backend) => {
 
   it('should store nothing from a batch when one item fails', async () => {
     const t = tenant();
-    // Postgres text cannot hold NUL, so the second row makes the INSERT fail.
     await expect(
-      repo.add(t, 'ns', [{ content: 'fine' }, { content: 'bad\u0000byte' }]),
+      repo.add(t, 'ns', [{ content: 'fine' }, { content: 'bad date', createdAt: new Date(NaN) }]),
     ).rejects.toThrow();
     expect(await repo.namespaces(t)).toEqual([]);
   });
@@ -289,11 +317,11 @@ describe.each([pglite, postgres()])('MemoryRepository on $name', (backend) => {
   });
 });
 
-describe('PGlite persisted in a directory', () => {
+describe('SQLite persisted in a directory', () => {
   let dir: string;
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'memory-pglite-'));
+    dir = mkdtempSync(join(tmpdir(), 'memory-sqlite-'));
   });
 
   afterAll(() => {
@@ -301,19 +329,33 @@ describe('PGlite persisted in a directory', () => {
   });
 
   it('should keep memories and the migration state across a restart', async () => {
-    const dataDir = join(dir, 'pglite');
-    const first = await createPgliteClient(dataDir);
-    expect(await runMigrations(first)).toEqual(MIGRATIONS.map((m) => m.id));
-    const { inserted } = await new MemoryRepository(first).add('t', 'ns', [{ content: 'kept' }]);
-    await first.close();
+    const first = openSqliteDatabase(dir);
+    expect(runSqliteMigrations(first)).toEqual(SQLITE_MIGRATIONS.map((m) => m.id));
+    const { inserted } = await new SqliteMemoryRepository(first).add('t', 'ns', [
+      { content: 'kept' },
+    ]);
+    first.close();
 
-    const second = await createPgliteClient(dataDir);
+    const second = openSqliteDatabase(dir);
     try {
-      expect(await runMigrations(second)).toEqual([]);
-      const stored = await new MemoryRepository(second).get('t', 'ns', inserted[0]);
+      expect(runSqliteMigrations(second)).toEqual([]);
+      const stored = await new SqliteMemoryRepository(second).get('t', 'ns', inserted[0]);
       expect(stored?.content).toBe('kept');
     } finally {
-      await second.close();
+      second.close();
     }
+  });
+
+  it('should refuse a second store on a directory that is open, naming the holder', () => {
+    const held = openSqliteDatabase(dir);
+    try {
+      expect(() => openSqliteDatabase(dir)).toThrow(DataDirInUseError);
+      expect(() => openSqliteDatabase(dir)).toThrow(
+        new RegExp(`DATA_DIR ${dir} is in use by another gateway process \\(pid ${process.pid} `),
+      );
+    } finally {
+      held.close();
+    }
+    openSqliteDatabase(dir).close();
   });
 });

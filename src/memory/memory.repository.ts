@@ -1,27 +1,31 @@
-import { createHash } from 'node:crypto';
-
 import {
   AddResult,
   ListOptions,
   MemoryPage,
   MemoryRecord,
+  MemoryRepository,
   NamespaceSummary,
   NewMemory,
+  ScopedMemories,
   ScoredMemory,
   SearchOptions,
 } from './memory.types';
 import { decodeCursor, encodeCursor } from './memory-cursor';
 import { HYBRID_SEARCH, MEMORY_COLUMNS, TEXT_SEARCH, vectorLiteral } from './memory-search.sql';
-import { SqlClient } from './sql-client';
+import {
+  contentHash,
+  dedupeKey,
+  DEFAULT_PAGE,
+  DEFAULT_ROLE,
+  MAX_QUERY_CHARS,
+  pageSize,
+  UUID,
+  withinResultBudget,
+} from './repository-limits';
+import { SqlClient, SqlQueryable } from './sql-client';
 
-const DEFAULT_ROLE = 'user';
-const DEFAULT_PAGE = 20;
-const MAX_PAGE = 500;
 // 10 parameters per row keeps a chunk far below Postgres' 65535-parameter limit.
 const INSERT_CHUNK = 1000;
-// Longer queries only add rare words and cost; the latest turns carry the intent.
-const MAX_QUERY_CHARS = 4000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface MemoryRow {
   id: string;
@@ -36,15 +40,37 @@ interface MemoryRow {
 }
 
 /**
- * Memories in Postgres (PGlite or a server, same SQL). Every statement filters by tenant, the
- * caller's API key: namespaces are per tenant, so one key never reads or erases another's rows
- * even under the same namespace name.
+ * Memories in Postgres. Every statement filters by tenant, the caller's API key: namespaces are
+ * per tenant, so one key never reads or erases another's rows even under the same name.
  */
-export class MemoryRepository {
+export class PostgresMemoryRepository implements MemoryRepository {
   constructor(private readonly sql: SqlClient) {}
 
-  /** Exact duplicates (same content and role in the namespace) are skipped, not stored twice. */
   async add(tenant: string, namespace: string, items: NewMemory[]): Promise<AddResult> {
+    return this.sql.transaction((tx) => this.write(tx, tenant, namespace, items));
+  }
+
+  async addBatch(writes: readonly ScopedMemories[]): Promise<AddResult[]> {
+    return this.sql.transaction(async (tx) => {
+      const results: AddResult[] = [];
+      for (const write of writes) {
+        results.push(await this.write(tx, write.tenant, write.namespace, write.items));
+      }
+      return results;
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.sql.query('SELECT 1 FROM memories LIMIT 1');
+  }
+
+  /** One namespace's items, inside the caller's transaction. */
+  private async write(
+    tx: SqlQueryable,
+    tenant: string,
+    namespace: string,
+    items: NewMemory[],
+  ): Promise<AddResult> {
     const keyed = items.map((item) => ({
       ...item,
       role: item.role ?? DEFAULT_ROLE,
@@ -52,8 +78,7 @@ export class MemoryRepository {
     }));
     const ids = new Map<string, string>();
     const inserted: string[] = [];
-    // One transaction: a batch is stored whole or not at all.
-    await this.sql.transaction(async (tx) => {
+    {
       for (let start = 0; start < keyed.length; start += INSERT_CHUNK) {
         const chunk = keyed.slice(start, start + INSERT_CHUNK);
         const params: unknown[] = [tenant, namespace];
@@ -106,7 +131,7 @@ export class MemoryRepository {
           ids.set(dedupeKey(row.content_hash, row.role), row.id);
         }
       }
-    });
+    }
     const fresh = new Set(inserted);
     const reported = new Set<string>();
     const results = keyed.map((item) => {
@@ -178,7 +203,7 @@ export class MemoryRepository {
       sql = HYBRID_SEARCH;
     }
     const { rows } = await this.sql.query<MemoryRow & { score: number }>(sql, params);
-    return rows.map((row) => ({ ...toRecord(row), score: Number(row.score) }));
+    return withinResultBudget(rows.map((row) => ({ ...toRecord(row), score: Number(row.score) })));
   }
 
   async get(tenant: string, namespace: string, id: string): Promise<MemoryRecord | null> {
@@ -233,22 +258,10 @@ export class MemoryRepository {
   }
 }
 
-export function contentHash(content: string): string {
-  return createHash('sha256').update(content).digest('hex');
-}
-
 /** Appends a parameter and returns its placeholder. */
 function param(params: unknown[], value: unknown): string {
   params.push(value);
   return `$${params.length}`;
-}
-
-function dedupeKey(hash: string, role: string): string {
-  return `${hash}\u0000${role}`;
-}
-
-function pageSize(limit: number | undefined, fallback: number): number {
-  return Math.min(Math.max(Math.floor(limit ?? fallback), 1), MAX_PAGE);
 }
 
 function toRecord(row: MemoryRow): MemoryRecord {

@@ -77,3 +77,40 @@ export class InvalidCursorError extends Error {
     this.name = 'InvalidCursorError';
   }
 }
+
+/** One queued write: memories of one tenant's namespace. */
+export interface ScopedMemories {
+  tenant: string;
+  namespace: string;
+  items: NewMemory[];
+}
+
+/**
+ * What the gateway needs from a memory store; Postgres and embedded SQLite implement it with the
+ * same behaviour (and the same test suites). Every call filters by tenant, the caller's API key:
+ * namespaces are per tenant, so one key never reads or erases another's rows.
+ */
+export interface MemoryRepository {
+  /** Exact duplicates (same content and role in the namespace) are skipped, not stored twice. */
+  add(tenant: string, namespace: string, items: NewMemory[]): Promise<AddResult>;
+  /** Several writes in one transaction: all stored, or none (the caller then splits them). */
+  addBatch(writes: readonly ScopedMemories[]): Promise<AddResult[]>;
+  /** Newest first. Keyset pagination: pages stay stable while memories are being added. */
+  list(tenant: string, namespace: string, options?: ListOptions): Promise<MemoryPage>;
+  /** Relevance search, best match first, scores in (0, 1]. */
+  search(
+    tenant: string,
+    namespace: string,
+    query: string,
+    options?: SearchOptions,
+  ): Promise<ScoredMemory[]>;
+  get(tenant: string, namespace: string, id: string): Promise<MemoryRecord | null>;
+  /** False when there was no such memory (for this tenant and namespace). */
+  delete(tenant: string, namespace: string, id: string): Promise<boolean>;
+  /** Returns how many memories were deleted. */
+  deleteNamespace(tenant: string, namespace: string): Promise<number>;
+  /** The tenant's namespaces, by name, with their memory counts. */
+  namespaces(tenant: string): Promise<NamespaceSummary[]>;
+  /** Resolves when the store answers a trivial query; for readiness. */
+  ping(): Promise<void>;
+}

@@ -1,11 +1,8 @@
-import { PGlite, Transaction } from '@electric-sql/pglite';
-import { mkdirSync } from 'node:fs';
 import { Pool, PoolClient, PoolConfig } from 'pg';
 
 /**
- * The little the memory store needs from Postgres, so the same parameterised SQL ($1...) runs on
- * embedded PGlite and on a real server. Drivers differ in how they return some types (pg gives
- * bigint as a string), so queries cast counts to int.
+ * The little the Postgres memory store needs from its driver. pg returns bigint as a string, so
+ * queries cast counts to int.
  */
 export interface SqlQueryable {
   query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
@@ -20,32 +17,6 @@ export interface SqlClient extends SqlQueryable {
    */
   transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
-}
-
-/** PGlite's in-memory mode, for tests. */
-export const PGLITE_IN_MEMORY = 'memory://';
-
-/** `dataDir` is a directory (created if missing) or `memory://`. */
-export async function createPgliteClient(dataDir: string): Promise<SqlClient> {
-  if (dataDir !== PGLITE_IN_MEMORY) {
-    mkdirSync(dataDir, { recursive: true });
-  }
-  const db = await PGlite.create(dataDir);
-  const wrap = (target: PGlite | Transaction): SqlQueryable => ({
-    query: async <T>(sql: string, params?: unknown[]) => {
-      const result = await target.query<T>(sql, params);
-      return { rows: result.rows };
-    },
-    exec: async (sql: string) => {
-      await target.exec(sql);
-    },
-  });
-  return {
-    ...wrap(db),
-    // PGlite has a single connection; its transaction() holds it so other queries wait.
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-    close: () => db.close(),
-  };
 }
 
 /**

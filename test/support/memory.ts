@@ -114,7 +114,7 @@ export function memoryBackends(): MemoryBackend[] {
   const schemas: PostgresSchema[] = [];
   return [
     {
-      name: 'PGlite (memory://)',
+      name: 'SQLite (memory://)',
       setup: () => Promise.resolve({ MEMORY_ENABLED: 'true', DATA_DIR: 'memory://' }),
       teardown: () => Promise.resolve(),
     },
