@@ -341,7 +341,7 @@ describe('deploy/k8s manifests', () => {
       const config = generatedConfig(dirs, configMapName);
       // Booting validates every value but LOG_LEVEL, silenced here and checked on its own.
       expect(appConfigWith(config).logLevel).toBe(config.LOG_LEVEL ?? 'info');
-      // Opening PGlite costs seconds and is irrelevant to the probes.
+      // The memory store is irrelevant to the probes.
       const gateway = await startGateway({
         ...config,
         MEMORY_ENABLED: 'false',

@@ -31,7 +31,7 @@ const OTHER_KEY = 'sk-gateway-test-key-2';
 const ANSWER = 'Hello! How can I help you today?';
 const FACT = 'My dog is called Rex.';
 const QUESTION = 'What is my dog called?';
-// Opening the store (PGlite, migrations) takes seconds; a gateway per backend pays it once.
+// One gateway per backend for the whole file.
 const BOOT_TIMEOUT_MS = 60000;
 const TEST_TIMEOUT_MS = 30000;
 

@@ -39,7 +39,7 @@ describe('Memory in the readiness probe', () => {
     expect(status).toBe('ok');
     expect(info.memory).toMatchObject({
       status: 'up',
-      backend: 'pglite',
+      backend: 'sqlite',
       store: 'open',
       pendingWrites: 0,
       writtenMemories: 2,

@@ -119,7 +119,7 @@ describe('memories across a restart of the gateway process', () => {
 
   it.each([
     [
-      'PGlite on disk under DATA_DIR',
+      'SQLite on disk under DATA_DIR',
       () => {
         dataDir = mkdtempSync(join(tmpdir(), 'gateway-memory-data-'));
         return Promise.resolve({ DATA_DIR: dataDir });

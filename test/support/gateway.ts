@@ -34,12 +34,12 @@ export async function startGateway(
     // Most suites test one upstream answer at a time; retries and fallbacks have their own.
     RETRY_ATTEMPTS: '0',
     MODELS_FILE: join(__dirname, '..', 'fixtures', 'catalog-without-fallbacks.yaml'),
-    // Opening the memory store (PGlite) costs seconds and hundreds of MB: only memory suites do.
+    // Memory is off unless a suite turns it on: only memory suites need the store.
     MEMORY_ENABLED: 'false',
     DATA_DIR: 'memory://',
   });
   // CI exports DATABASE_URL for the Postgres memory suites, which pass it explicitly; every other
-  // gateway stays on PGlite.
+  // gateway stays on the embedded store.
   delete process.env.DATABASE_URL;
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) {
