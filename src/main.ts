@@ -54,7 +54,8 @@ async function bootstrap(): Promise<void> {
 bootstrap().catch((error: Error) => {
   const detail =
     error instanceof InvalidConfigError || error.name === 'DataDirInUseError'
-      ? error.message : (error.stack ?? error.message);
+      ? error.message
+      : (error.stack ?? error.message);
   process.stderr.write(`Gateway failed to start: ${detail}\n`);
   process.exit(1);
 });

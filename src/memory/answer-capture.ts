@@ -26,7 +26,8 @@ export async function* captureStream(
   let model = '';
   for await (const chunk of chunks) {
     model = chunk.model || model;
-    for (const choice of chunk.choices) {
+    // A usage-only chunk may come without `choices`: relayed as the plain route relays it.
+    for (const choice of chunk.choices ?? []) {
       if (choice.index === 0 && typeof choice.delta?.content === 'string') {
         parts.push(choice.delta.content);
       }

@@ -77,7 +77,9 @@ export class MemoryStore implements OnApplicationBootstrap, OnApplicationShutdow
         this.failedAt = Date.now();
         this.lastFailure = error.message;
         this.logger.warn(`could not open the ${this.backend} memory store: ${error.message}`);
-        throw error instanceof DataDirInUseError ? error : new MemoryUnavailableError(error.message);
+        throw error instanceof DataDirInUseError
+          ? error
+          : new MemoryUnavailableError(error.message);
       });
     }
     return this.opening;

@@ -50,10 +50,12 @@ import { withNeighbourContext } from './memory-context';
 import { MemoryEmbedder } from './memory-embedder.service';
 import { MemoryEnabledGuard } from './memory-enabled.guard';
 import { parseNewMemories, toMemoryDto, toNamespaceDto } from './memory.mappers';
+import { storableText } from './memory-input';
 import { MemoryService } from './memory.service';
 import { MemoryStore } from './memory-store.service';
 import { InvalidCursorError, MemoryRepository } from './memory.types';
 import { keyTenant, memoryScope, MemoryScope, SHARED_TENANT } from './namespace';
+import { rejectedForData } from './store-errors';
 
 @ApiTags('memory')
 @ApiBearerAuth()
@@ -112,7 +114,7 @@ export class MemoryController {
     const limit = query.limit === undefined ? undefined : Number(query.limit);
     return this.use(async (repository) => {
       if (query.q !== undefined) {
-        const found = await this.memory.search(scope, query.q, { limit });
+        const found = await this.memory.search(scope, storableText(query.q), { limit });
         return { object: 'list', data: found.map(toMemoryDto), has_more: false, next_cursor: null };
       }
       const page = await repository.list(scope.tenant, scope.namespace, {
@@ -231,7 +233,10 @@ export class MemoryController {
     };
   }
 
-  /** Store failures become 503 memory_unavailable; the cause is logged, not sent. */
+  /**
+   * Store outages become 503 memory_unavailable (the cause is logged, not sent); data the store
+   * refuses is the request's fault, 400.
+   */
   private async use<T>(work: (repository: MemoryRepository) => Promise<T>): Promise<T> {
     let repository: MemoryRepository;
     try {
@@ -246,6 +251,14 @@ export class MemoryController {
         throw GatewayException.invalidRequest(
           "Invalid 'after': not a cursor from this list.",
           'after',
+          'invalid_value',
+        );
+      }
+      if (rejectedForData(error)) {
+        // Input rules keep known cases from getting here; anything else is still not an outage.
+        throw GatewayException.invalidRequest(
+          'The memory store cannot hold this data.',
+          null,
           'invalid_value',
         );
       }

@@ -5,6 +5,7 @@ import { GatewayException } from '../common/errors/gateway.exception';
 import { firstProblem } from '../common/validation/openai-validation.pipe';
 import { parseMemoryDate } from './dto/is-iso-date-or-unix-seconds.validator';
 import { MAX_BATCH, MemoryDto, NamespaceDto, NewMemoryDto } from './dto/memory.dto';
+import { metadataProblem, storableJson, storableText } from './memory-input';
 import { MemoryRecord, NamespaceSummary, NewMemory, ScoredMemory } from './memory.types';
 
 export function toMemoryDto(memory: MemoryRecord | ScoredMemory): MemoryDto {
@@ -70,10 +71,32 @@ export function parseNewMemories(body: unknown): NewMemory[] {
         'invalid_value',
       );
     }
+    const content = storableText(dto.content);
+    if (content.trim() === '') {
+      const param = `${prefix}${prefix ? '.' : ''}content`;
+      throw GatewayException.invalidRequest(
+        `Invalid '${param}': content must have text besides NUL characters`,
+        param,
+        'invalid_value',
+      );
+    }
+    const metadata =
+      dto.metadata === undefined
+        ? undefined
+        : (storableJson(dto.metadata) as Record<string, unknown>);
+    const metadataIssue = metadata === undefined ? undefined : metadataProblem(metadata);
+    if (metadataIssue !== undefined) {
+      const param = `${prefix}${prefix ? '.' : ''}metadata`;
+      throw GatewayException.invalidRequest(
+        `Invalid '${param}': metadata ${metadataIssue}`,
+        param,
+        'invalid_value',
+      );
+    }
     return {
-      content: dto.content,
+      content,
       role: dto.role,
-      metadata: dto.metadata,
+      metadata,
       createdAt: dto.created_at === undefined ? undefined : parseMemoryDate(dto.created_at),
     };
   });

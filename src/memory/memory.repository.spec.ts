@@ -7,11 +7,7 @@ import { PostgresMemoryRepository } from './memory.repository';
 import { InvalidCursorError, MemoryRepository } from './memory.types';
 import { MIGRATIONS, runMigrations } from './migrations';
 import { createPgClient } from './sql-client';
-import {
-  DataDirInUseError,
-  openSqliteDatabase,
-  SQLITE_IN_MEMORY,
-} from './sqlite/sqlite-database';
+import { DataDirInUseError, openSqliteDatabase, SQLITE_IN_MEMORY } from './sqlite/sqlite-database';
 import { SqliteMemoryRepository } from './sqlite/sqlite-memory.repository';
 import { runSqliteMigrations, SQLITE_MIGRATIONS } from './sqlite/sqlite-schema';
 

@@ -16,6 +16,7 @@ import {
   withNeighbourContext,
 } from './memory-context';
 import { MemoryEmbedder } from './memory-embedder.service';
+import { storableText, storableTurn } from './memory-input';
 import { MemoryStore, MemoryUnavailableError } from './memory-store.service';
 import { ScoredMemory } from './memory.types';
 import { MemoryWriter } from './memory-writer.service';
@@ -61,7 +62,7 @@ export class MemoryService {
         available,
       };
     };
-    const query = retrievalQuery(messages);
+    const query = storableText(retrievalQuery(messages));
     if (query === '') {
       return done(messages, 0, true);
     }
@@ -85,7 +86,7 @@ export class MemoryService {
   /**
    * The relevance search behind both injection and the API's `?q=`: full text, fused with
    * vector similarity when embeddings are on (text only if the embedding call fails). Opening
-   * the store has its own bound (connect timeout; PGlite's start-up, once), so the first
+   * the store has its own bound (connect timeout), so the first
    * request after boot waits for it; the search itself gets MEMORY_RETRIEVAL_TIMEOUT_MS.
    */
   async search(
@@ -115,25 +116,24 @@ export class MemoryService {
     context: { requestId?: string; startedAt: Date },
   ): void {
     const model = answer.model || undefined;
-    const turns = newUserTurns(messages).map((content) => ({
-      content,
-      role: 'user',
+    const turn = (content: string, role: string, createdAt: Date) => ({
+      ...storableTurn(content),
+      role,
       model,
       requestId: context.requestId,
-      createdAt: context.startedAt,
-    }));
+      createdAt,
+    });
+    const turns = newUserTurns(messages).map((content) => turn(content, 'user', context.startedAt));
     if (answer.content.trim() !== '') {
-      turns.push({
-        content: answer.content,
-        role: 'assistant',
-        model,
-        requestId: context.requestId,
-        createdAt: new Date(),
-      });
+      turns.push(turn(answer.content, 'assistant', new Date()));
     }
+    const before = turnBeforeNewUserTurns(messages);
     this.writer.enqueue(
       scope,
-      withNeighbourContext(turns, turnBeforeNewUserTurns(messages)),
+      withNeighbourContext(
+        turns.filter((item) => item.content.trim() !== ''),
+        before === undefined ? undefined : storableText(before),
+      ),
       context.requestId,
     );
   }

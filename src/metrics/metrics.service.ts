@@ -115,6 +115,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly memoryWrites = new Counter({
+    name: 'gateway_memory_writes_total',
+    help: 'Memories handed to the store by the writer: written, duplicate (already stored), rejected (the store refused their data; dropped at once) or given_up (store down past MEMORY_WRITE_RETRY_MS, queue full, or shutdown).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -166,6 +173,12 @@ export class MetricsService {
    */
   throttled(keyId: string | undefined): void {
     this.throttledRequests.inc({ key: this.keys.of(keyId) });
+  }
+
+  memoryWritten(outcome: 'written' | 'duplicate' | 'rejected' | 'given_up', count: number): void {
+    if (count > 0) {
+      this.memoryWrites.inc({ outcome }, count);
+    }
   }
 
   memoryRecalled(retrievalMs: number, injected: number): void {

@@ -1,7 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, Validate } from 'class-validator';
+
+import { IsMemoryCursor } from './is-memory-cursor.validator';
 
 import { NAMESPACE_PATTERN, NAMESPACE_RULE } from '../namespace';
+
+/** Express turns `?q=a&q=b` into an array: a parameter given twice is refused, not guessed. */
+const ONCE = (name: string) => `${name} must be given once, as a string`;
 
 export const MEMORY_MODES = ['off', 'read', 'write', 'readwrite'] as const;
 export type MemoryMode = (typeof MEMORY_MODES)[number];
@@ -46,6 +51,8 @@ export class ListMemoriesQueryDto {
 
   @ApiPropertyOptional({ description: "The previous page's `next_cursor`." })
   @IsOptional()
+  @IsString({ message: ONCE('after') })
+  @Validate(IsMemoryCursor)
   after?: string;
 
   @ApiPropertyOptional({
@@ -53,6 +60,7 @@ export class ListMemoriesQueryDto {
       'Search instead of listing: the relevance search used for injection, best first, with `score`.',
   })
   @IsOptional()
+  @IsString({ message: ONCE('q') })
   q?: string;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsObject, IsString, MaxLength, ValidateIf } from 'class-validator';
 
+import { MAX_MEMORY_CHARS } from '../memory-input';
 import { IsIsoDateOrUnixSeconds } from './is-iso-date-or-unix-seconds.validator';
 
 /** Optional, but `null` is an error (class-validator's IsOptional would let it through). */
@@ -8,7 +9,7 @@ const IsOptionalNotNull = () => ValidateIf((_, value) => value !== undefined);
 
 export const MEMORY_ROLES = ['user', 'assistant', 'system'] as const;
 /** One memory's text at most; a memory is a turn, not a document. */
-export const MAX_MEMORY_CHARS = 32_000;
+export { MAX_MEMORY_CHARS };
 export const MAX_BATCH = 1000;
 
 export class NewMemoryDto {
@@ -33,7 +34,7 @@ export class NewMemoryDto {
   metadata?: Record<string, unknown>;
 
   @ApiPropertyOptional({
-    description: 'When it was said: ISO 8601 or unix seconds. Default: now.',
+    description: 'When it was said: ISO 8601 or unix seconds, from 1970 to 2099. Default: now.',
     oneOf: [{ type: 'string', format: 'date-time' }, { type: 'number' }],
     example: '2026-11-20T14:03:00Z',
   })

@@ -10,7 +10,10 @@ const OWNER_FILE = 'memory.owner.json';
 
 /** Another process holds the data directory: this one must not start on it. */
 export class DataDirInUseError extends Error {
-  constructor(readonly dataDir: string, holder: string) {
+  constructor(
+    readonly dataDir: string,
+    holder: string,
+  ) {
     super(
       `DATA_DIR ${dataDir} is in use by another gateway process (${holder}). One data ` +
         'directory has one owner: stop that process, give this one another DATA_DIR, or set ' +

@@ -72,7 +72,9 @@ export class SqliteMemoryRepository implements MemoryRepository {
   }
 
   addBatch(writes: readonly ScopedMemories[]): Promise<AddResult[]> {
-    return run(() => this.db.transaction(() => writes.map((write) => this.write(write))).immediate());
+    return run(() =>
+      this.db.transaction(() => writes.map((write) => this.write(write))).immediate(),
+    );
   }
 
   list(tenant: string, namespace: string, options: ListOptions = {}): Promise<MemoryPage> {
@@ -262,9 +264,7 @@ export class SqliteMemoryRepository implements MemoryRepository {
       .filter((memory) => memory.score >= minScore)
       .sort(
         (a, b) =>
-          b.score - a.score ||
-          b.createdAt.getTime() - a.createdAt.getTime() ||
-          b.seq - a.seq,
+          b.score - a.score || b.createdAt.getTime() - a.createdAt.getTime() || b.seq - a.seq,
       );
   }
 
@@ -281,11 +281,7 @@ export class SqliteMemoryRepository implements MemoryRepository {
 
 /** The synchronous driver's answer, as a promise (its errors as rejections). */
 function run<T>(work: () => T): Promise<T> {
-  try {
-    return Promise.resolve(work());
-  } catch (error) {
-    return Promise.reject(error as Error);
-  }
+  return new Promise((resolve) => resolve(work()));
 }
 
 function toRecord(row: MemoryRow): MemoryRecord & { seq: number } {

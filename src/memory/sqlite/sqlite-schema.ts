@@ -58,25 +58,27 @@ export function runSqliteMigrations(
   db: Database,
   migrations: readonly SqliteMigration[] = SQLITE_MIGRATIONS,
 ): string[] {
-  return db.transaction(() => {
-    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+  return db
+    .transaction(() => {
+      db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       id TEXT PRIMARY KEY,
       applied_at INTEGER NOT NULL
     )`);
-    const done = new Set(
-      (db.prepare('SELECT id FROM schema_migrations').all() as Array<{ id: string }>).map(
-        (row) => row.id,
-      ),
-    );
-    const applied: string[] = [];
-    const mark = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');
-    for (const migration of migrations) {
-      if (!done.has(migration.id)) {
-        db.exec(migration.sql);
-        mark.run(migration.id, Date.now());
-        applied.push(migration.id);
+      const done = new Set(
+        (db.prepare('SELECT id FROM schema_migrations').all() as Array<{ id: string }>).map(
+          (row) => row.id,
+        ),
+      );
+      const applied: string[] = [];
+      const mark = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');
+      for (const migration of migrations) {
+        if (!done.has(migration.id)) {
+          db.exec(migration.sql);
+          mark.run(migration.id, Date.now());
+          applied.push(migration.id);
+        }
       }
-    }
-    return applied;
-  }).immediate();
+      return applied;
+    })
+    .immediate();
 }

@@ -22,6 +22,7 @@ const MAX_QUERY_WORDS = 64;
 const CONTEXT_WEIGHT = 0.2;
 const HIT_START = '\u0001';
 const HIT_END = '\u0002';
+// eslint-disable-next-line no-control-regex -- the marks are control characters on purpose
 const HIT = /\u0001([^\u0002]*)\u0002/g;
 
 /**
