@@ -1,5 +1,14 @@
 import { startGateway, TestGateway } from './support/gateway';
-import { addMemories, freshNamespace, postMemoryChat, waitForMemories } from './support/memory';
+import {
+  addMemories,
+  createPostgresSchema,
+  freshNamespace,
+  PostgresSchema,
+  postgresTarget,
+  postMemoryChat,
+  waitForMemories,
+} from './support/memory';
+import { startTcpProxy, TcpProxy } from './support/tcp-proxy';
 
 interface Readiness {
   status: string;
@@ -13,10 +22,11 @@ async function readiness(gateway: TestGateway): Promise<Readiness> {
 }
 
 describe('Memory in the readiness probe', () => {
-  let gateway: TestGateway;
+  let gateway: TestGateway | undefined;
 
   afterEach(async () => {
     await gateway?.close();
+    gateway = undefined;
   });
 
   it('should show the open store and what was written, without failing readiness', async () => {
@@ -45,6 +55,37 @@ describe('Memory in the readiness probe', () => {
       writtenMemories: 2,
       droppedMemories: 0,
     });
+  }, 60_000);
+
+  it('should show the store unavailable while Postgres is cut, still ready, and open again after', async () => {
+    const schema: PostgresSchema = await createPostgresSchema();
+    const target = postgresTarget();
+    const proxy: TcpProxy = await startTcpProxy(target.port, target.host);
+    const cutOff = await startGateway({
+      MEMORY_ENABLED: 'true',
+      DATABASE_URL: schema.urlVia(proxy.port),
+    });
+    try {
+      await addMemories(cutOff, freshNamespace('probe'), { content: 'opens the store' });
+      expect((await readiness(cutOff)).info.memory).toMatchObject({
+        status: 'up',
+        backend: 'postgres',
+        store: 'open',
+      });
+
+      proxy.pause();
+      const cut = await readiness(cutOff);
+      expect(cut.status).toBe('ok');
+      expect(cut.info.memory).toMatchObject({ status: 'up', store: 'unavailable' });
+      expect(typeof cut.info.memory.error).toBe('string');
+
+      proxy.resume();
+      expect((await readiness(cutOff)).info.memory).toMatchObject({ store: 'open' });
+    } finally {
+      await cutOff.close();
+      await proxy.close();
+      await schema.drop();
+    }
   }, 60_000);
 
   it('should say memory is off when MEMORY_ENABLED=false', async () => {

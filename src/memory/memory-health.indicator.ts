@@ -8,7 +8,7 @@ import { MemoryStore } from './memory-store.service';
 import { MemoryWriter } from './memory-writer.service';
 
 /**
- * Shows the memory store in readiness but never fails it: completions are served without
+ * Shows the memory store's real state in readiness (see MemoryStore.probe) but never fails it: completions are served without
  * memory while the store is down, so taking the pod out of service would only lose them too.
  */
 @Injectable()
@@ -21,16 +21,17 @@ export class MemoryHealthIndicator {
     @Inject(memoryConfig.KEY) private readonly config: ConfigType<typeof memoryConfig>,
   ) {}
 
-  check(): HealthIndicatorResult {
+  async check(): Promise<HealthIndicatorResult> {
     const indicator = this.indicators.check('memory');
     if (!this.config.enabled) {
       return indicator.up({ enabled: false });
     }
     return indicator.up({
       backend: this.store.backend,
-      store: this.store.state,
+      ...(await this.store.probe()),
       pendingWrites: this.writer.pending,
       writtenMemories: this.writer.counts.written,
+      rejectedMemories: this.writer.counts.rejected,
       droppedMemories: this.writer.counts.dropped,
       unavailableReads: this.memory.counts.unavailableReads,
     });

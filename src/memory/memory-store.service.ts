@@ -30,6 +30,8 @@ export class MemoryUnavailableError extends Error {
 const CONNECT_TIMEOUT_MS = 2000;
 // After a failed open, requests fail at once for this long instead of each retrying the open.
 const REOPEN_BACKOFF_MS = 1000;
+// Readiness waits this long for the store's answer before calling it unavailable.
+const PROBE_TIMEOUT_MS = 1000;
 
 /**
  * Opens the store (and applies migrations) and again on demand after a failure. The embedded
@@ -51,19 +53,31 @@ export class MemoryStore implements OnApplicationBootstrap, OnApplicationShutdow
     return this.config.databaseUrl === undefined ? 'sqlite' : 'postgres';
   }
 
-  /** Whether the store is open, being opened, or failed to open last time. */
-  get state(): 'open' | 'opening' | 'unavailable' | 'closed' {
-    if (this.close !== undefined) {
-      return 'open';
+  /**
+   * The store's real state for readiness: an open store is asked a trivial query (bounded by
+   * PROBE_TIMEOUT_MS), so a lost connection or a failing file shows as `unavailable` with the
+   * reason, not as `open`. A closed or failed store is (re)opened, as a request would.
+   */
+  async probe(): Promise<{ store: string; error?: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.repository().then((repository) => repository.ping()),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)),
+            PROBE_TIMEOUT_MS,
+          );
+        }),
+      ]);
+      return { store: 'open' };
+    } catch (error) {
+      const reason =
+        error instanceof MemoryUnavailableError ? error.reason : (error as Error).message;
+      return { store: 'unavailable', error: reason };
+    } finally {
+      clearTimeout(timer);
     }
-    if (this.opening !== undefined) {
-      return 'opening';
-    }
-    return this.failedAt > 0 ? 'unavailable' : 'closed';
-  }
-
-  get failure(): string {
-    return this.lastFailure;
   }
 
   /** Rejects with MemoryUnavailableError while the store cannot be opened. */
