@@ -165,7 +165,13 @@ export class MemoryStore implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async importPglite(dataDir: string, db: Database): Promise<void> {
     this.logger.log(`importing the previous release's PGlite store from ${dataDir}/pglite`);
-    const count = await importPgliteStore(dataDir, db);
+    const count = await importPgliteStore(dataDir, db).catch((error: Error) => {
+      throw new Error(
+        `could not import the previous release's store in ${dataDir}/pglite (${error.message}); ` +
+          `nothing was imported. Fix the cause and restart, or move ${dataDir}/pglite out of ` +
+          'DATA_DIR to start without those memories',
+      );
+    });
     this.logger.log(
       `imported ${count} memories from ${dataDir}/pglite into SQLite; the old directory is ` +
         `now ${dataDir}/${PGLITE_IMPORTED_DIR} (delete it once you no longer need it)`,

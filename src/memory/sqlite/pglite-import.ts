@@ -50,7 +50,10 @@ export async function importPgliteStore(dataDir: string, db: Database): Promise<
        ON CONFLICT DO NOTHING`,
     );
     const rows: PgliteRow[] = [];
-    for (let offset = 0; ; offset += PAGE) {
+    const table = await source.query<{ found: boolean }>(
+      "SELECT to_regclass('memories') IS NOT NULL AS found",
+    );
+    for (let offset = 0; table.rows[0].found; offset += PAGE) {
       const page = await source.query<PgliteRow>(
         `SELECT id::text AS id, tenant, namespace, role, content, model, request_id, metadata,
            created_at, context, embedding
