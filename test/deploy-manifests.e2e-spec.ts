@@ -5,7 +5,9 @@ import { join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
 import { appConfig } from '../src/config/app.config';
+import { memoryConfig } from '../src/memory/memory.config';
 import { startGateway } from './support/gateway';
+import { POSTGRES_URL } from './support/memory';
 
 /**
  * kubectl and kustomize are not available here, so the manifests are checked against the app
@@ -16,6 +18,8 @@ const ROOT = join(__dirname, '..');
 const K8S = join(ROOT, 'deploy', 'k8s');
 const BASE = join(K8S, 'base');
 const PRODUCTION = join(K8S, 'overlays', 'production');
+const SINGLE = join(K8S, 'overlays', 'single');
+const REDIS_URL = 'redis://127.0.0.1:6379';
 
 // Parsed manifests are walked freely; the assertions are their type checks.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -101,6 +105,8 @@ function envNamesTheAppReads(): Set<string> {
 }
 
 const baseDocs = resourcesOf(BASE);
+const productionDocs = resourcesOf(PRODUCTION);
+const singleDocs = resourcesOf(SINGLE);
 const deployment = find(baseDocs, 'Deployment', 'llm-gateway')!;
 const podSpec = deployment.spec.template.spec;
 const container = podSpec.containers.find((c: Doc) => c.name === 'gateway');
@@ -116,6 +122,20 @@ function appConfigWith(env: Record<string, string> = {}) {
   Object.assign(process.env, env);
   try {
     return appConfig();
+  } finally {
+    process.env = saved;
+  }
+}
+
+/** memoryConfig as the app reads it with only `env` set among the shared-state variables. */
+function memoryConfigWith(env: Record<string, string>) {
+  const saved = { ...process.env };
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'MULTI_REPLICA', 'MEMORY_ENABLED']) {
+    delete process.env[name];
+  }
+  Object.assign(process.env, env);
+  try {
+    return memoryConfig();
   } finally {
     process.env = saved;
   }
@@ -145,6 +165,7 @@ describe('deploy/k8s manifests', () => {
   it.each([
     ['base', BASE],
     ['overlays/production', PRODUCTION],
+    ['overlays/single', SINGLE],
   ])('should list only files that exist in the %s kustomization', (_name, dir) => {
     const k = kustomization(dir);
     const listed = [
@@ -224,7 +245,7 @@ describe('deploy/k8s manifests', () => {
     expect(labels).toEqual(expect.objectContaining(service.spec.selector));
     const pdb = find(baseDocs, 'PodDisruptionBudget', 'llm-gateway')!;
     expect(labels).toEqual(expect.objectContaining(pdb.spec.selector.matchLabels));
-    const hpa = find(baseDocs, 'HorizontalPodAutoscaler', 'llm-gateway')!;
+    const hpa = find(productionDocs, 'HorizontalPodAutoscaler', 'llm-gateway')!;
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(hpa.spec.scaleTargetRef).toEqual({
       apiVersion: 'apps/v1',
@@ -285,11 +306,15 @@ describe('deploy/k8s manifests', () => {
   describe('overlays/production', () => {
     const overlay = kustomization(PRODUCTION);
 
-    it('should patch only resources and containers of the base', () => {
+    it.each([
+      ['overlays/production', PRODUCTION],
+      ['overlays/single', SINGLE],
+    ])('should patch only resources and containers of the base in %s', (_name, dir) => {
+      const overlay = kustomization(dir);
       const patches = (overlay.patches ?? []) as Doc[];
       expect(patches.length).toBeGreaterThan(0);
       for (const patch of patches) {
-        const docs = patch.path ? readDocs(resolve(PRODUCTION, patch.path)) : [];
+        const docs = patch.path ? readDocs(resolve(dir, patch.path)) : [];
         const targets = patch.target
           ? [patch.target as Doc]
           : docs.map((d) => ({ ...d, ...d.metadata }));
@@ -326,15 +351,73 @@ describe('deploy/k8s manifests', () => {
     });
 
     it('should set HPA bounds that leave replicas through a drain', () => {
-      const patch = readDocs(join(PRODUCTION, 'hpa-bounds.yaml'))[0];
-      expect(patch.spec.minReplicas).toBeGreaterThanOrEqual(2);
-      expect(patch.spec.maxReplicas).toBeGreaterThanOrEqual(patch.spec.minReplicas);
+      const hpa = find(productionDocs, 'HorizontalPodAutoscaler', 'llm-gateway')!;
+      expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
+      expect(hpa.spec.maxReplicas).toBeGreaterThanOrEqual(hpa.spec.minReplicas);
       expect(overlay.images[0].newTag).toEqual(expect.any(String));
+    });
+
+    it('should require the shared stores: non-optional Secret keys and MULTI_REPLICA=true', () => {
+      expect(generatedConfig([BASE, PRODUCTION], configMapName).MULTI_REPLICA).toBe('true');
+      const patch = readDocs(join(PRODUCTION, 'deployment-shared-state.yaml'))[0];
+      const env = patch.spec.template.spec.containers[0].env as Doc[];
+      for (const name of ['DATABASE_URL', 'REDIS_URL']) {
+        expect(env.find((e) => e.name === name)?.valueFrom.secretKeyRef).toEqual({
+          name: secretExample.metadata.name,
+          key: name,
+          optional: false,
+        });
+      }
+      expect(overlay.patches.map((p: Doc) => p.path)).toContain('deployment-shared-state.yaml');
+    });
+
+    it('should make the gateway refuse to start with its ConfigMap but without them', () => {
+      const config = generatedConfig([BASE, PRODUCTION], configMapName);
+      expect(() => memoryConfigWith(config)).toThrow(
+        /MULTI_REPLICA=true needs DATABASE_URL \(shared memories\) and REDIS_URL/,
+      );
+      expect(
+        memoryConfigWith({ ...config, DATABASE_URL: POSTGRES_URL, REDIS_URL }).databaseUrl,
+      ).toBe(POSTGRES_URL);
+    });
+  });
+
+  describe('memory split across pods', () => {
+    it('should run the base as one pod: no HPA, no replica count above one', () => {
+      expect(find(baseDocs, 'HorizontalPodAutoscaler', 'llm-gateway')).toBeUndefined();
+      expect(deployment.spec.replicas ?? 1).toBe(1);
+      expect(generatedConfig([BASE], configMapName).MULTI_REPLICA).toBeUndefined();
+    });
+
+    it('should run overlays/single as one pod, replaced not surged, with /data on a claim', () => {
+      expect(find(singleDocs, 'HorizontalPodAutoscaler', 'llm-gateway')).toBeUndefined();
+      const patch = readDocs(join(SINGLE, 'deployment-single.yaml'))[0];
+      expect(patch.spec.replicas).toBe(1);
+      expect(patch.spec.strategy).toEqual({ type: 'Recreate', rollingUpdate: null });
+      const data = (patch.spec.template.spec.volumes as Doc[]).find((v) => v.name === 'data')!;
+      expect(data.emptyDir).toBeNull();
+      const claim = find(singleDocs, 'PersistentVolumeClaim', data.persistentVolumeClaim.claimName);
+      expect(claim?.spec.accessModes).toEqual(['ReadWriteOnce']);
+      const mount = container.volumeMounts.find((m: Doc) => m.name === 'data');
+      const dataDir = container.env.find((e: Doc) => e.name === 'DATA_DIR');
+      expect(mount.mountPath).toBe(dataDir.value);
+    });
+
+    it.each([
+      ['base', baseDocs, [BASE]],
+      ['overlays/single', singleDocs, [BASE, SINGLE]],
+      ['overlays/production', productionDocs, [BASE, PRODUCTION]],
+    ])('should let %s run several pods only with MULTI_REPLICA=true', (_name, docs, dirs) => {
+      const hpa = find(docs, 'HorizontalPodAutoscaler', 'llm-gateway');
+      const several = (hpa?.spec.maxReplicas ?? 1) > 1;
+      const multi = generatedConfig(dirs, configMapName).MULTI_REPLICA === 'true';
+      expect({ several, multi }).toEqual({ several, multi: several });
     });
   });
 
   describe.each([
     ['base', [BASE]],
+    ['overlays/single', [BASE, SINGLE]],
     ['overlays/production', [BASE, PRODUCTION]],
   ])('the app booted with the %s ConfigMap', (_name, dirs) => {
     it('should accept every value and answer the probe paths with 200', async () => {
@@ -344,6 +427,8 @@ describe('deploy/k8s manifests', () => {
       // The memory store is irrelevant to the probes.
       const gateway = await startGateway({
         ...config,
+        // The Secret's shared stores, which the multi-replica overlay requires.
+        ...(config.MULTI_REPLICA === 'true' ? { REDIS_URL } : {}),
         MEMORY_ENABLED: 'false',
         LOG_LEVEL: 'silent',
       });

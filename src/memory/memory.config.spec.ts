@@ -14,6 +14,8 @@ const VARIABLES = [
   'MEMORY_WRITE_QUEUE_MAX',
   'MEMORY_EMBEDDINGS_MODEL',
   'MEMORY_MIN_SIMILARITY',
+  'MULTI_REPLICA',
+  'REDIS_URL',
 ];
 
 function load(env: Record<string, string>) {
@@ -21,7 +23,7 @@ function load(env: Record<string, string>) {
 }
 
 describe('memoryConfig', () => {
-  it('should default to memory on, embedded Postgres under ./data and 1000 tokens', () => {
+  it('should default to memory on, the embedded store under ./data and 1000 tokens', () => {
     expect(load({})).toEqual({
       enabled: true,
       databaseUrl: undefined,
@@ -86,5 +88,27 @@ describe('memoryConfig', () => {
     expect(() => load({ MEMORY_MAX_TOKENS: value })).toThrow(
       `Invalid configuration: MEMORY_MAX_TOKENS="${value}" is invalid`,
     );
+  });
+
+  describe('with MULTI_REPLICA=true', () => {
+    const PG = 'postgres://u:p@db:5432/gateway';
+    const REDIS = 'redis://redis:6379/0';
+
+    it.each([
+      [{}, /DATABASE_URL \(shared memories\) and REDIS_URL \(shared rate limits\)/],
+      [{ DATABASE_URL: PG }, /needs REDIS_URL/],
+      [{ REDIS_URL: REDIS }, /needs DATABASE_URL \(shared memories\):/],
+    ])('should refuse to start with %p, naming what is missing', (env, message) => {
+      expect(() => load({ MULTI_REPLICA: 'true', ...env })).toThrow(message);
+    });
+
+    it('should start with both, or with Redis alone when memory is off', () => {
+      expect(load({ MULTI_REPLICA: 'true', DATABASE_URL: PG, REDIS_URL: REDIS }).databaseUrl).toBe(
+        PG,
+      );
+      expect(
+        load({ MULTI_REPLICA: 'true', MEMORY_ENABLED: 'false', REDIS_URL: REDIS }).enabled,
+      ).toBe(false);
+    });
   });
 });

@@ -5,6 +5,7 @@ import {
   envFlag,
   envString,
   FLAG_VALUES,
+  InvalidConfigError,
   parseServiceUrl,
   validateEnv,
 } from '../config/validate-env';
@@ -20,15 +21,21 @@ class MemoryEnv {
   @IsOptional() @IsInt() @Min(1) MEMORY_WRITE_QUEUE_MAX?: number;
   @IsOptional() @IsString() MEMORY_EMBEDDINGS_MODEL?: string;
   @IsOptional() @IsNumber() @Min(-1) @Max(1) MEMORY_MIN_SIMILARITY?: number;
+  @IsOptional() @IsIn(FLAG_VALUES) MULTI_REPLICA?: string;
 }
 
 export const memoryConfig = registerAs('memory', () => {
   const env = validateEnv(MemoryEnv);
+  const enabled =
+    env.MEMORY_ENABLED === undefined || env.MEMORY_ENABLED === '' || envFlag(env.MEMORY_ENABLED);
+  const databaseUrl = parseDatabaseUrl(envString(process.env.DATABASE_URL));
+  if (env.MULTI_REPLICA !== undefined && envFlag(env.MULTI_REPLICA)) {
+    requireSharedState(enabled, databaseUrl);
+  }
   return {
-    enabled:
-      env.MEMORY_ENABLED === undefined || env.MEMORY_ENABLED === '' || envFlag(env.MEMORY_ENABLED),
+    enabled,
     /** Undefined: the embedded SQLite store, in `dataDir` (`memory://`: in memory, for tests). */
-    databaseUrl: parseDatabaseUrl(envString(process.env.DATABASE_URL)),
+    databaseUrl,
     dataDir: envString(env.DATA_DIR) ?? './data',
     /** Budget for the memories injected into one request. */
     maxTokens: env.MEMORY_MAX_TOKENS ?? 1000,
@@ -50,6 +57,24 @@ export const memoryConfig = registerAs('memory', () => {
 });
 
 export type MemoryConfig = ReturnType<typeof memoryConfig>;
+
+/**
+ * MULTI_REPLICA=true (set by the multi-replica manifests): several gateways serve the same
+ * clients, so memories must live in Postgres (each pod's embedded store would hold a part of
+ * them) and rate limits in Redis. Without them the gateway refuses to start, saying so.
+ */
+function requireSharedState(memoryEnabled: boolean, databaseUrl: string | undefined): void {
+  const missing = [
+    ...(memoryEnabled && databaseUrl === undefined ? ['DATABASE_URL (shared memories)'] : []),
+    ...(envString(process.env.REDIS_URL) === undefined ? ['REDIS_URL (shared rate limits)'] : []),
+  ];
+  if (missing.length > 0) {
+    throw new InvalidConfigError(
+      `MULTI_REPLICA=true needs ${missing.join(' and ')}: replicas cannot share the embedded ` +
+        'memory store or count rate limits together without them.',
+    );
+  }
+}
 
 export function parseDatabaseUrl(value: string | undefined): string | undefined {
   return parseServiceUrl(
