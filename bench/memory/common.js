@@ -107,6 +107,7 @@ async function spawnGateway(env, upstreamUrl) {
   }
   return {
     url,
+    pid: child.pid,
     stderr: () => stderr,
     alive: () => exited === null,
     stop() {

@@ -4,7 +4,7 @@
  * Run from the repo root: `node bench/memory/eval.js [--json]` (or `npm run eval:memory`).
  *
  * 1. Starts the fake upstream and `node dist/main.js` with MEMORY_ENABLED=true on in-memory
- *    PGlite (DATA_DIR=memory://), or on real Postgres when EVAL_DATABASE_URL is set: then in a
+ *    SQLite (DATA_DIR=memory://), or on real Postgres when EVAL_DATABASE_URL is set: then in a
  *    fresh schema (created and dropped here) through `?options=-c search_path=<schema>`.
  * 2. Loads every turn of bench/memory/dataset.js: one namespace per persona, POST
  *    /v1/memory/namespaces/{ns}/memories?conversation=true, one batch per session, with role and
@@ -16,7 +16,7 @@
  * 4. Prints the table and writes bench/memory/results/eval-<timestamp>.json.
  *
  * Env:
- *   EVAL_DATABASE_URL  postgres://... to run on real Postgres instead of PGlite
+ *   EVAL_DATABASE_URL  postgres://... to run on real Postgres instead of the embedded SQLite store
  *   EVAL_SEED, EVAL_PERSONAS   data set (defaults: dataset.js)
  *   EVAL_LIMIT         results asked per question (default 10)
  *   EVAL_GATEWAY_ENV   extra gateway env as JSON, e.g. '{"MEMORY_MIN_SCORE":"0"}'
@@ -179,7 +179,7 @@ async function main() {
       kind: 'memory-retrieval-eval',
       at: new Date().toISOString(),
       node: process.version,
-      store: schema ? 'postgres' : 'pglite (memory://)',
+      store: schema ? 'postgres' : 'sqlite (memory://)',
       gatewayEnv: extraEnv,
       limit: LIMIT,
       dataset: dsStats,

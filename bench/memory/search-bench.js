@@ -107,7 +107,7 @@ async function measure(name, queries, run) {
 async function main() {
   const { createPgClient } = requireDist('memory/sql-client.js');
   const { runMigrations } = requireDist('memory/migrations.js');
-  const { MemoryRepository } = requireDist('memory/memory.repository.js');
+  const { PostgresMemoryRepository: MemoryRepository } = requireDist('memory/memory.repository.js');
 
   schema = schemaName('memory_bench');
   await adminQuery(DATABASE_URL, `CREATE SCHEMA ${schema}`);

@@ -282,7 +282,7 @@ async function runVariant(sql, o, q, tenant, repo) {
 async function main() {
   const { createPgClient } = requireDist('memory/sql-client.js');
   const { runMigrations } = requireDist('memory/migrations.js');
-  const { MemoryRepository } = requireDist('memory/memory.repository.js');
+  const { PostgresMemoryRepository: MemoryRepository } = requireDist('memory/memory.repository.js');
   const ds = buildDataset({
     seed: process.env.EVAL_SEED ? Number(process.env.EVAL_SEED) : undefined,
     personas: process.env.EVAL_PERSONAS ? Number(process.env.EVAL_PERSONAS) : undefined,
