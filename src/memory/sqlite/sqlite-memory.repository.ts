@@ -23,22 +23,10 @@ import {
   UUID,
   withinResultBudget,
 } from '../repository-limits';
+import { COLUMNS, MemoryRow, run, stripSeq, toRecord } from './sqlite-rows';
 import { ftsQuery, HIGHLIGHT_MARKS, matchScore, scopeToken } from './sqlite-search';
 import { fuseRanks, rankBySimilarity, toBlob, VECTOR_WINDOW } from './sqlite-vectors';
 
-interface MemoryRow {
-  seq: number;
-  id: string;
-  namespace: string;
-  role: string;
-  content: string;
-  model: string | null;
-  request_id: string | null;
-  metadata: string;
-  created_at: number;
-}
-
-const COLUMNS = 'seq, id, namespace, role, content, model, request_id, metadata, created_at';
 // Text matches scored per search, best by FTS5's bm25 first: bounds the work of a common word.
 const TEXT_CANDIDATES = 200;
 
@@ -205,6 +193,11 @@ export class SqliteMemoryRepository implements MemoryRepository {
       const id = randomUUID();
       const role = item.role ?? DEFAULT_ROLE;
       const hash = contentHash(item.content);
+      const createdAt = item.createdAt?.getTime() ?? now;
+      if (!Number.isFinite(createdAt)) {
+        // As Postgres' repository fails on it (toISOString), so the batch is refused whole.
+        throw new RangeError('Invalid time value');
+      }
       const { changes } = this.insert.run(
         id,
         tenant,
@@ -216,7 +209,7 @@ export class SqliteMemoryRepository implements MemoryRepository {
         item.model ?? null,
         item.requestId ?? null,
         JSON.stringify(item.metadata ?? {}),
-        item.createdAt?.getTime() ?? now,
+        createdAt,
         item.context ?? null,
         item.embedding === undefined ? null : toBlob(item.embedding),
       );
@@ -277,27 +270,4 @@ export class SqliteMemoryRepository implements MemoryRepository {
       .all(...seqs) as MemoryRow[];
     return new Map(rows.map((row) => [row.seq, row]));
   }
-}
-
-/** The synchronous driver's answer, as a promise (its errors as rejections). */
-function run<T>(work: () => T): Promise<T> {
-  return new Promise((resolve) => resolve(work()));
-}
-
-function toRecord(row: MemoryRow): MemoryRecord & { seq: number } {
-  return {
-    seq: row.seq,
-    id: row.id,
-    namespace: row.namespace,
-    role: row.role,
-    content: row.content,
-    model: row.model,
-    requestId: row.request_id,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-    createdAt: new Date(row.created_at),
-  };
-}
-
-function stripSeq({ seq: _seq, ...memory }: MemoryRecord & { seq: number }): MemoryRecord {
-  return memory;
 }
