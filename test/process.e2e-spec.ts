@@ -173,6 +173,8 @@ describe('npm run demo', () => {
         DEMO_UPSTREAM_PORT: String(upstreamPort),
         DEMO_STRAICO_PORT: String(straicoPort),
         LOG_LEVEL: 'warn',
+        // Not the checkout's ./data, which a demo the developer runs may be holding.
+        DATA_DIR: 'memory://',
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -31,7 +31,15 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
   }
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), ...env },
+    // An in-memory store unless the test names a directory: one directory has one owner, and
+    // suites run in parallel.
+    env: {
+      PATH: process.env.PATH,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: 'memory://',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
