@@ -100,7 +100,9 @@ describe('the embedded store data directory', () => {
       await old.close();
 
       const gateway = await spawn();
-      await waitUntilListening(gateway);
+      // Boot includes the one-time import, and PGlite's start-up takes seconds (more on a busy
+      // machine): the gateway listens once it is done.
+      await waitUntilListening(gateway, 60_000);
       const memories = await listMemories(gateway, 'family');
       expect(memories.map((memory) => memory.id).sort()).toEqual(rows.map((r) => r.id).sort());
       expect(memories.find((memory) => memory.content === 'Maya')).toMatchObject({

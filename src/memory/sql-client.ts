@@ -44,6 +44,10 @@ export function createPgClient(
     ...wrap(pool),
     transaction: async (fn) => {
       const client = await pool.connect();
+      // A checked-out client has no pool listener: a connection dying mid-transaction would
+      // otherwise be an unhandled 'error' event; the pending query rejects with it anyway.
+      const ignore = () => undefined;
+      client.on('error', ignore);
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
@@ -58,6 +62,7 @@ export function createPgClient(
         throw error;
       } finally {
         // A connection whose ROLLBACK failed is in an unknown state: destroy it, don't reuse it.
+        client.removeListener('error', ignore);
         client.release(broken);
       }
     },
