@@ -9,7 +9,7 @@
  *   BENCH_WARMUP     unmeasured warm-up seconds before each row (default 2; 0 = none)
  *   BENCH_PRIME      unmeasured seconds at the highest concurrency before a target's first row
  *                    (default 5), so every server is measured with its JIT warm, as in production
- *   BENCH_TARGETS    comma list of upstream,floor,gateway,memory (default all four)
+ *   BENCH_TARGETS    comma list of upstream,floor,gateway,memory,responses (default all five)
  *   BENCH_STREAM=1   add a stream:true row set
  *   BENCH_HOSTILE=0  skip the hostile-body phase (event-loop delay while sending hostile bodies)
  *   BENCH_NODE_ARGS  node flags for the gateway (e.g. --cpu-prof)
@@ -40,7 +40,7 @@ const CONCURRENCIES = [1, 32];
 const HOSTILE = process.env.BENCH_HOSTILE !== '0';
 /** e.g. BENCH_NODE_ARGS=--cpu-prof to profile the gateway (profiles land in the repo root). */
 const GATEWAY_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-const KNOWN_TARGETS = ['upstream', 'floor', 'gateway', 'memory'];
+const KNOWN_TARGETS = ['upstream', 'floor', 'gateway', 'memory', 'responses'];
 const WRK_SCRIPT = path.join(__dirname, 'wrk-post.lua');
 /** The direct mock must go this many times faster than the floor, or wrk is the bottleneck. */
 const MIN_GENERATOR_HEADROOM = 3;
@@ -58,6 +58,18 @@ const REQUEST = {
     { role: 'user', content: 'Hello!' },
   ],
 };
+/** The same conversation as a Responses request, for the /v1/responses row. */
+const RESPONSES_REQUEST = {
+  model: REQUEST.model,
+  instructions: REQUEST.messages[0].content,
+  input: REQUEST.messages[1].content,
+  store: false,
+};
+
+/** A target may speak another API than Chat Completions: then it brings its own body. */
+function bodyFor(target, scenario) {
+  return target.bodyFor ? target.bodyFor(scenario) : scenario.body;
+}
 
 // Human-readable output goes to stdout, or to stderr when --json owns stdout.
 const say = (line = '') => (JSON_OUT ? process.stderr : process.stdout).write(`${line}\n`);
@@ -99,7 +111,9 @@ const PIN = process.env.BENCH_PIN !== '0' && os.cpus().length >= 2 && hasTaskset
 
 function hasTaskset() {
   try {
-    require('node:child_process').execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    require('node:child_process').execFileSync('taskset', ['-p', String(process.pid)], {
+      stdio: 'ignore',
+    });
     return true;
   } catch {
     return false;
@@ -184,17 +198,19 @@ function preflight(url, headers, body, stream) {
           if (res.statusCode !== 200)
             return resolve(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
           if (stream) {
+            const ended = /data: \[DONE\]$|"type":"response\.completed"[^\n]*$/;
             const ok =
               /^text\/event-stream/.test(res.headers['content-type'] ?? '') &&
-              text.trimEnd().endsWith('data: [DONE]');
+              ended.test(text.trimEnd());
             return resolve(ok ? null : `not an SSE stream ending in [DONE]: ${text.slice(0, 300)}`);
           }
           try {
             const json = JSON.parse(text);
             const ok =
-              json.object === 'chat.completion' &&
-              typeof json.choices?.[0]?.message?.content === 'string';
-            resolve(ok ? null : `not a chat.completion: ${text.slice(0, 300)}`);
+              (json.object === 'chat.completion' &&
+                typeof json.choices?.[0]?.message?.content === 'string') ||
+              (json.object === 'response' && json.status === 'completed');
+            resolve(ok ? null : `not a chat.completion or response: ${text.slice(0, 300)}`);
           } catch {
             resolve(`not JSON: ${text.slice(0, 300)}`);
           }
@@ -251,7 +267,12 @@ function wrk(opts) {
 }
 
 async function measureRow(target, scenario, connections) {
-  const opts = { url: target.url, headers: target.headers, body: scenario.body, connections };
+  const opts = {
+    url: target.url,
+    headers: target.headers,
+    body: bodyFor(target, scenario),
+    connections,
+  };
   if (WARMUP > 0) await wrk({ ...opts, duration: WARMUP });
   const r = await wrk({ ...opts, duration: DURATION });
   const errors = r.connect + r.read + r.write + r.timeout;
@@ -368,7 +389,27 @@ function comparisons(rows, scenario) {
   }
   if (m1 && g1) {
     const d = m1.p50 - g1.p50;
-    out.push({ name: 'memory p50 - gateway p50 at c1', value: d, text: `${fmt(d, 3)} ms`, aim: null });
+    out.push({
+      name: 'memory p50 - gateway p50 at c1',
+      value: d,
+      text: `${fmt(d, 3)} ms`,
+      aim: null,
+    });
+  }
+  const r1 = find('responses', 1);
+  const r32 = find('responses', 32);
+  if (r32 && g32) {
+    const v = r32.rps / g32.rps;
+    out.push({ name: 'responses/gateway req/s at c32', value: v, text: fmt(v, 3), aim: null });
+  }
+  if (r1 && g1) {
+    const d = r1.p50 - g1.p50;
+    out.push({
+      name: 'responses p50 - gateway p50 at c1',
+      value: d,
+      text: `${fmt(d, 3)} ms`,
+      aim: null,
+    });
   }
   // The aims are stated for the plain (non-stream) request; stream figures are informational.
   if (scenario !== 'json') out.forEach((c) => ((c.aim = null), (c.verdict = null)));
@@ -410,8 +451,12 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 async function main() {
   if (PIN) {
     // The load generator is this process: keep it off the measured server's core.
-    require('node:child_process').execFileSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
-    say('bench: servers pinned to core 1, load generator and fake upstream to core 0 (BENCH_PIN=0 to disable)');
+    require('node:child_process').execFileSync('taskset', ['-pc', '0', String(process.pid)], {
+      stdio: 'ignore',
+    });
+    say(
+      'bench: servers pinned to core 1, load generator and fake upstream to core 0 (BENCH_PIN=0 to disable)',
+    );
   }
   requireWrk();
   const unknown = TARGETS.filter((t) => !KNOWN_TARGETS.includes(t));
@@ -463,7 +508,7 @@ async function main() {
     });
   }
 
-  if (TARGETS.includes('gateway') || TARGETS.includes('memory')) {
+  if (['gateway', 'memory', 'responses'].some((name) => TARGETS.includes(name))) {
     const port = await freePort();
     const [cmd, ...args] = GATEWAY_CMD ? GATEWAY_CMD.split(/\s+/) : ['node', GATEWAY];
     const gateway = start(
@@ -490,6 +535,14 @@ async function main() {
       entry: gateway,
       url: `http://127.0.0.1:${port}/v1/memory/chat/completions?namespace=bench&memory=write`,
       headers,
+    });
+    // The Responses API on the same process; store:false, so it is the route's own cost.
+    targets.push({
+      name: 'responses',
+      entry: gateway,
+      url: `http://127.0.0.1:${port}/v1/responses`,
+      headers,
+      bodyFor: (scenario) => JSON.stringify({ ...RESPONSES_REQUEST, stream: scenario.stream }),
     });
   }
   for (let i = targets.length - 1; i >= 0; i--) {
@@ -519,7 +572,7 @@ async function main() {
       const preflightError = await preflight(
         target.url,
         target.headers,
-        scenario.body,
+        bodyFor(target, scenario),
         scenario.stream,
       );
       if (preflightError) {
@@ -532,7 +585,7 @@ async function main() {
         await wrk({
           url: target.url,
           headers: target.headers,
-          body: scenario.body,
+          body: bodyFor(target, scenario),
           connections,
           duration: PRIME,
         });
@@ -564,7 +617,9 @@ async function main() {
   const headroom = generatorHeadroom(rows);
   if (headroom !== undefined) {
     say('');
-    say(`direct mock / floor req/s at c32: ${fmt(headroom, 2)} (must be >= ${MIN_GENERATOR_HEADROOM})`);
+    say(
+      `direct mock / floor req/s at c32: ${fmt(headroom, 2)} (must be >= ${MIN_GENERATOR_HEADROOM})`,
+    );
   }
   const bottleneck = headroom !== undefined && headroom < MIN_GENERATOR_HEADROOM;
   if (bottleneck) {
@@ -603,9 +658,7 @@ async function main() {
     process.exitCode = 1;
   }
   say('');
-  say(
-    'Latency: ms, from wrk (-t1) latency percentiles; req/s: requests / measured seconds.',
-  );
+  say('Latency: ms, from wrk (-t1) latency percentiles; req/s: requests / measured seconds.');
 
   if (JSON_OUT) {
     const out = {
