@@ -461,7 +461,11 @@ describe.each(memoryBackends())('memory management API on $name', (backend) => {
       await addMemories(
         gateway,
         many,
-        Array.from({ length: 12 }, (_, i) => ({ content: `A note about gardening number ${i}.` })),
+        // Among other notes: a word in every memory of a namespace tells them nothing apart
+        // (BM25's idf near 0), and scores under the default MEMORY_MIN_SCORE.
+        Array.from({ length: 24 }, (_, i) => ({
+          content: `A note about ${i % 2 === 0 ? 'gardening' : 'cooking'} number ${i}.`,
+        })),
       );
       expect((await page(many, '?q=gardening')).data).toHaveLength(10);
       expect((await page(many, '?q=gardening&limit=3')).data).toHaveLength(3);

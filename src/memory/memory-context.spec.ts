@@ -7,9 +7,7 @@ import {
   newUserTurns,
   retrievalQuery,
   selectMemories,
-  turnBeforeNewUserTurns,
   withMemoryMessage,
-  withNeighbourContext,
 } from './memory-context';
 import { MemoryRecord } from './memory.types';
 
@@ -404,46 +402,5 @@ describe('withMemoryMessage', () => {
     expect(result).toHaveLength(3);
     expect(messages).toEqual(snapshot);
     expect(messages).toHaveLength(2);
-  });
-});
-
-describe('withNeighbourContext', () => {
-  it('should give each user turn the turn before it, the first one `before`', () => {
-    const turns = [
-      { content: 'Maya', role: 'user' },
-      { content: 'Nice name! And her age?', role: 'assistant' },
-      { content: 'Thirty', role: 'user' },
-    ];
-    expect(withNeighbourContext(turns, "What's your sister's name?")).toEqual([
-      { content: 'Maya', role: 'user', context: "What's your sister's name?" },
-      { content: 'Nice name! And her age?', role: 'assistant' },
-      { content: 'Thirty', role: 'user', context: 'Nice name! And her age?' },
-    ]);
-  });
-
-  it('should treat a turn without role as a user turn, and leave a lone one alone', () => {
-    expect(withNeighbourContext([{ content: 'a' }, { content: 'b' }])).toEqual([
-      { content: 'a' },
-      { content: 'b', context: 'a' },
-    ]);
-  });
-
-  it('should keep the last 500 characters of a long neighbour and skip a blank one', () => {
-    const long = 'y'.repeat(1500) + 'x'.repeat(500);
-    expect(withNeighbourContext([{ content: 'a' }], long)[0].context).toBe('x'.repeat(500));
-    expect(withNeighbourContext([{ content: 'a' }], '  ')[0]).toEqual({ content: 'a' });
-  });
-});
-
-describe('turnBeforeNewUserTurns', () => {
-  it("should be the last assistant message's text, or undefined without one", () => {
-    expect(
-      turnBeforeNewUserTurns([
-        { role: 'user', content: 'Hi' },
-        { role: 'assistant', content: "What's your sister's name?" },
-        { role: 'user', content: 'Maya' },
-      ]),
-    ).toBe("What's your sister's name?");
-    expect(turnBeforeNewUserTurns([{ role: 'user', content: 'Hi' }])).toBeUndefined();
   });
 });

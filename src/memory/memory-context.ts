@@ -10,7 +10,6 @@ export const MEMORY_MESSAGE_HEADER =
 // ("yes, book it" needs the assistant's question), without letting old turns dominate.
 const CONTEXT_CHARS = 300;
 const LEADING_ROLES = new Set(['system', 'developer']);
-const NEIGHBOUR_CHARS = 500;
 
 /** The text of a message: its string content or its text parts; images and audio carry none. */
 export function messageText(message: ChatMessage): string {
@@ -49,33 +48,6 @@ export function newUserTurns(messages: readonly ChatMessage[]): string[] {
     .filter((message) => message.role === 'user')
     .map(messageText)
     .filter((text) => text.trim() !== '');
-}
-
-/** The assistant's turn the new user turns answer (the last one in the request), if any. */
-export function turnBeforeNewUserTurns(messages: readonly ChatMessage[]): string | undefined {
-  const lastAssistant = findLastIndex(messages, (message) => message.role === 'assistant');
-  return lastAssistant < 0 ? undefined : messageText(messages[lastAssistant]);
-}
-
-/**
- * Gives each user turn of a conversation (in order) the turn before it as search context;
- * `before` is the turn that precedes the first one, if known. A short answer ("Maya") is then
- * found by the question it answered. Only user turns: an assistant reply indexed with the
- * user's words would be recalled for them too, and assistant replies are the weaker evidence.
- * Measured on the retrieval evaluation (bench/memory); the neighbour is cut to NEIGHBOUR_CHARS.
- */
-export function withNeighbourContext<T extends { content: string; role?: string }>(
-  turns: readonly T[],
-  before?: string,
-): Array<T & { context?: string }> {
-  return turns.map((turn, index) => {
-    const previous = index > 0 ? turns[index - 1].content : before;
-    if ((turn.role ?? 'user') !== 'user' || previous === undefined || previous.trim() === '') {
-      return { ...turn };
-    }
-    const context = previous.length > NEIGHBOUR_CHARS ? previous.slice(-NEIGHBOUR_CHARS) : previous;
-    return { ...turn, context };
-  });
 }
 
 /**

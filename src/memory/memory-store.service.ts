@@ -12,6 +12,7 @@ import { memoryConfig } from './memory.config';
 import { PostgresMemoryRepository } from './memory.repository';
 import { MemoryRepository } from './memory.types';
 import { runMigrations } from './migrations';
+import { PostgresIndex } from './postgres-index';
 import { createPgClient, SqlClient } from './sql-client';
 import { hasPgliteStore, importPgliteStore, PGLITE_IMPORTED_DIR } from './sqlite/pglite-import';
 import { DataDirInUseError, openSqliteDatabase, SQLITE_IN_MEMORY } from './sqlite/sqlite-database';
@@ -139,28 +140,33 @@ export class MemoryStore implements OnApplicationBootstrap, OnApplicationShutdow
     );
     try {
       this.migrated(await runMigrations(client));
+      this.indexed(await PostgresIndex.indexPending(client));
     } catch (error) {
       await client.close().catch(() => undefined);
       throw error;
     }
     this.close = () => client.close();
-    return new PostgresMemoryRepository(client);
+    return new PostgresMemoryRepository(client, this.config.searchCandidatePostings);
   }
 
   private async openSqlite(): Promise<MemoryRepository> {
     const { dataDir } = this.config;
     const db = openSqliteDatabase(dataDir);
+    let repository: SqliteMemoryRepository;
     try {
       this.migrated(runSqliteMigrations(db));
       if (dataDir !== SQLITE_IN_MEMORY && hasPgliteStore(dataDir)) {
         await this.importPglite(dataDir, db);
       }
+      // Statements are prepared against the migrated schema.
+      repository = new SqliteMemoryRepository(db, this.config.searchCandidatePostings);
+      this.indexed(repository.index.indexPending());
     } catch (error) {
       db.close();
       throw error;
     }
     this.close = () => Promise.resolve(db.close()).then(() => undefined);
-    return new SqliteMemoryRepository(db);
+    return repository;
   }
 
   private async importPglite(dataDir: string, db: Database): Promise<void> {
@@ -176,6 +182,12 @@ export class MemoryStore implements OnApplicationBootstrap, OnApplicationShutdow
       `imported ${count} memories from ${dataDir}/pglite into SQLite; the old directory is ` +
         `now ${dataDir}/${PGLITE_IMPORTED_DIR} (delete it once you no longer need it)`,
     );
+  }
+
+  private indexed(count: number): void {
+    if (count > 0) {
+      this.logger.log(`memory search index: ${count} memories indexed`);
+    }
   }
 
   private migrated(applied: string[]): void {

@@ -31,6 +31,7 @@ describe('memoryConfig', () => {
       maxTokens: 1000,
       minScore: 0.1,
       retrievalTimeoutMs: 1000,
+      searchCandidatePostings: 4000,
       writeRetryMs: 300_000,
       writeQueueMax: 10_000,
       embeddingsModel: undefined,

@@ -9,6 +9,7 @@ import {
   parseServiceUrl,
   validateEnv,
 } from '../config/validate-env';
+import { DEFAULT_CANDIDATE_POSTINGS } from './bm25/bm25';
 
 class MemoryEnv {
   @IsOptional() @IsIn(FLAG_VALUES) MEMORY_ENABLED?: string;
@@ -17,6 +18,7 @@ class MemoryEnv {
   @IsOptional() @IsInt() @Min(1) MEMORY_MAX_TOKENS?: number;
   @IsOptional() @IsNumber() @Min(0) @Max(1) MEMORY_MIN_SCORE?: number;
   @IsOptional() @IsInt() @Min(1) MEMORY_RETRIEVAL_TIMEOUT_MS?: number;
+  @IsOptional() @IsInt() @Min(0) MEMORY_SEARCH_CANDIDATE_POSTINGS?: number;
   @IsOptional() @IsInt() @Min(0) MEMORY_WRITE_RETRY_MS?: number;
   @IsOptional() @IsInt() @Min(1) MEMORY_WRITE_QUEUE_MAX?: number;
   @IsOptional() @IsString() MEMORY_EMBEDDINGS_MODEL?: string;
@@ -40,10 +42,16 @@ export const memoryConfig = registerAs('memory', () => {
     /** Budget for the memories injected into one request. */
     maxTokens: env.MEMORY_MAX_TOKENS ?? 1000,
     /**
-     * Relevance threshold in the text score's [0, 1) scale: one query word in the memory itself
-     * scores 0.5, one only in the turn before it 0.17; more words and closer together score more.
+     * Relevance threshold on the text score's (0, 1) scale, BM25 s mapped to s / (s + 1): a
+     * memory matching only a word found in half the namespace scores about 0.3, one rare word
+     * about 0.8.
      */
     minScore: env.MEMORY_MIN_SCORE ?? 0.1,
+    /**
+     * Postings a search reads to generate candidates (see bm25/bm25.ts); 0 reads every posting
+     * of every query term (exact BM25, slower on large namespaces).
+     */
+    searchCandidatePostings: env.MEMORY_SEARCH_CANDIDATE_POSTINGS ?? DEFAULT_CANDIDATE_POSTINGS,
     /** Longest a completion waits for retrieval before going on without memory. */
     retrievalTimeoutMs: env.MEMORY_RETRIEVAL_TIMEOUT_MS ?? 1000,
     /** How long completed turns are retried while the store is down before being given up. */

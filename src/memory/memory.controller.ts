@@ -46,7 +46,6 @@ import {
   NewMemoryDto,
 } from './dto/memory.dto';
 import { ADD_MEMORY_EXAMPLES, ADD_MEMORY_RESULT_EXAMPLE } from './dto/memory.examples';
-import { withNeighbourContext } from './memory-context';
 import { MemoryEmbedder } from './memory-embedder.service';
 import { MemoryEnabledGuard } from './memory-enabled.guard';
 import { parseNewMemories, toMemoryDto, toNamespaceDto } from './memory.mappers';
@@ -136,8 +135,10 @@ export class MemoryController {
     summary: 'Add one memory or a batch',
     description:
       'Exact duplicates (same role and content) of stored memories are not stored again. With ' +
-      '`conversation=true` the batch is one conversation in order, and each user turn is also ' +
-      'found by the words of the turn before it, as turns written by completions are.',
+      '`conversation=true` the items are conversation turns in order: each is also found by the ' +
+      'words of the turns around it (up to two on each side, nearer ones weighing more; turns ' +
+      'more than 30 minutes apart are separate conversations), as turns written by completions ' +
+      'are.',
   })
   @ApiBody({
     schema: {
@@ -158,12 +159,11 @@ export class MemoryController {
   ): Promise<AddMemoriesResultDto> {
     const scope = memoryScope(request.apiKey!, params.namespace);
     const parsed = parseNewMemories(body);
-    const items = (query.conversation === 'true' ? withNeighbourContext(parsed) : parsed).map(
-      (item) => ({
-        ...item,
-        requestId: request.id as string,
-      }),
-    );
+    const items = parsed.map((item) => ({
+      ...item,
+      conversation: query.conversation === 'true',
+      requestId: request.id as string,
+    }));
     const embedded = await this.embedder.withEmbeddings(items);
     return this.use(async (repository) => {
       const result = await repository.add(scope.tenant, scope.namespace, embedded);

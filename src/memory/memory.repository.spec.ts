@@ -216,15 +216,26 @@ describe.each([sqlite, postgres()])('MemoryRepository on $name', (backend) => {
     expect(await repo.search(t, 'ns', 'the and')).toEqual([]);
   });
 
-  it('should find a memory by its context words, ranked below a memory saying them itself', async () => {
+  it('should find a conversation turn by the words of its neighbours, below turns saying them', async () => {
     const t = tenant();
+    const at = Date.parse('2026-03-01T10:00:00Z');
     await repo.add(t, 'ns', [
-      { content: 'Maya', context: "What is your sister's name?" },
-      { content: 'My sister loves chess' },
+      {
+        content: "What is your sister's name?",
+        role: 'assistant',
+        conversation: true,
+        createdAt: new Date(at),
+      },
+      { content: 'Maya.', conversation: true, createdAt: new Date(at + 30_000) },
+    ]);
+    await repo.add(t, 'ns', [
+      { content: 'My sister loves chess', createdAt: new Date(at + 60_000) },
     ]);
     const found = await repo.search(t, 'ns', 'sister');
-    expect(found.map((m) => m.content)).toEqual(['My sister loves chess', 'Maya']);
-    expect(found[0].score).toBeGreaterThan(found[1].score);
+    // Found, and below both turns that say "sister" themselves (their order is BM25's: length).
+    expect(found.map((m) => m.content)).toHaveLength(3);
+    expect(found[2].content).toBe('Maya.');
+    expect(found[1].score).toBeGreaterThan(found[2].score);
   });
 
   it('should fuse text and vector ranks when the query has an embedding', async () => {

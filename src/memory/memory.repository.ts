@@ -11,7 +11,11 @@ import {
   SearchOptions,
 } from './memory.types';
 import { decodeCursor, encodeCursor } from './memory-cursor';
-import { HYBRID_SEARCH, MEMORY_COLUMNS, TEXT_SEARCH, vectorLiteral } from './memory-search.sql';
+import { rankByBm25 } from './bm25/bm25';
+import { queryTerms } from './bm25/text-terms';
+import { MEMORY_COLUMNS, VECTOR_HITS, vectorLiteral } from './memory-search.sql';
+import { PostgresIndex } from './postgres-index';
+import { fuseRanks } from './rank-fusion';
 import {
   contentHash,
   dedupeKey,
@@ -44,7 +48,10 @@ interface MemoryRow {
  * per tenant, so one key never reads or erases another's rows even under the same name.
  */
 export class PostgresMemoryRepository implements MemoryRepository {
-  constructor(private readonly sql: SqlClient) {}
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly candidatePostings?: number,
+  ) {}
 
   async add(tenant: string, namespace: string, items: NewMemory[]): Promise<AddResult> {
     return this.sql.transaction((tx) => this.write(tx, tenant, namespace, items));
@@ -71,6 +78,7 @@ export class PostgresMemoryRepository implements MemoryRepository {
     namespace: string,
     items: NewMemory[],
   ): Promise<AddResult> {
+    const scope = await PostgresIndex.lockScope(tx, tenant, namespace);
     const keyed = items.map((item) => ({
       ...item,
       role: item.role ?? DEFAULT_ROLE,
@@ -78,6 +86,7 @@ export class PostgresMemoryRepository implements MemoryRepository {
     }));
     const ids = new Map<string, string>();
     const inserted: string[] = [];
+    const rows: Array<{ seq: number; createdAt: number }> = [];
     {
       for (let start = 0; start < keyed.length; start += INSERT_CHUNK) {
         const chunk = keyed.slice(start, start + INSERT_CHUNK);
@@ -94,25 +103,32 @@ export class PostgresMemoryRepository implements MemoryRepository {
             param(params, item.hash),
             param(params, item.model ?? null),
             param(params, item.requestId ?? null),
-            param(params, item.context ?? null),
+            param(params, item.conversation === true),
           ].join(', ')}, ${param(params, JSON.stringify(item.metadata ?? {}))}::jsonb, ${at}, ${
             item.embedding === undefined
               ? 'NULL'
               : `${param(params, vectorLiteral(item.embedding))}::real[]`
           })`;
         });
-        const { rows } = await tx.query<{ id: string; content_hash: string; role: string }>(
+        const written = await tx.query<{
+          id: string;
+          seq: string;
+          created_at: Date;
+          content_hash: string;
+          role: string;
+        }>(
           `INSERT INTO memories
-             (tenant, namespace, role, content, content_hash, model, request_id, context, metadata,
+             (tenant, namespace, role, content, content_hash, model, request_id, conversation, metadata,
               created_at, embedding)
            VALUES ${values.join(', ')}
            ON CONFLICT (tenant, namespace, content_hash, role) DO NOTHING
-           RETURNING id, content_hash, role`,
+           RETURNING id, seq, created_at, content_hash, role`,
           params,
         );
-        for (const row of rows) {
+        for (const row of written.rows) {
           ids.set(dedupeKey(row.content_hash, row.role), row.id);
           inserted.push(row.id);
+          rows.push({ seq: Number(row.seq), createdAt: new Date(row.created_at).getTime() });
         }
       }
       // Duplicates: look up the ids of the rows already stored.
@@ -132,6 +148,7 @@ export class PostgresMemoryRepository implements MemoryRepository {
         }
       }
     }
+    await PostgresIndex.indexInserted(tx, scope, tenant, namespace, rows);
     const fresh = new Set(inserted);
     const reported = new Set<string>();
     const results = keyed.map((item) => {
@@ -174,10 +191,9 @@ export class PostgresMemoryRepository implements MemoryRepository {
   }
 
   /**
-   * Relevance search: full text with English stemming ("dogs" finds "dog"), where a memory
-   * matches if it shares any word of the query (stop words aside), ranked by how much of the
-   * query it covers and how closely; best match first. Any-word rather than all-words because
-   * the query is usually a question, whose wording rarely all appears in the turn that answers.
+   * Relevance search: BM25 over the namespace's index (see bm25/), each memory indexed with
+   * its conversation's neighbouring turns; with a query vector, fused with cosine similarity.
+   * Best match first.
    */
   async search(
     tenant: string,
@@ -185,25 +201,49 @@ export class PostgresMemoryRepository implements MemoryRepository {
     query: string,
     options: SearchOptions = {},
   ): Promise<ScoredMemory[]> {
-    if (query.trim() === '') {
-      return [];
-    }
-    const { embedding } = options;
-    const params: unknown[] = [
+    const limit = pageSize(options.limit, 10);
+    const terms = queryTerms(query.slice(0, MAX_QUERY_CHARS));
+    const data = await PostgresIndex.searchData(
+      this.sql,
       tenant,
       namespace,
-      query.slice(0, MAX_QUERY_CHARS),
-      options.minScore ?? 0,
-      pageSize(options.limit, 10),
-    ];
-    let sql = TEXT_SEARCH;
-    if (embedding !== undefined) {
-      // With a query vector: text rank and cosine similarity fused (see HYBRID_SEARCH).
-      params.push(vectorLiteral(embedding), options.minSimilarity ?? 0);
-      sql = HYBRID_SEARCH;
+      terms,
+      this.candidatePostings,
+    );
+    const text =
+      data === undefined
+        ? []
+        : rankByBm25(data.postings, terms, data.df, data.stats)
+            .filter((hit) => hit.score >= (options.minScore ?? 0))
+            .slice(0, limit);
+    let ranked = text;
+    if (options.embedding !== undefined) {
+      const { rows } = await this.sql.query<{ seq: string }>(VECTOR_HITS, [
+        tenant,
+        namespace,
+        vectorLiteral(options.embedding),
+        options.minSimilarity ?? 0,
+        limit,
+      ]);
+      ranked = fuseRanks(
+        text.map((hit) => hit.seq),
+        rows.map((row) => Number(row.seq)),
+      ).slice(0, limit);
     }
-    const { rows } = await this.sql.query<MemoryRow & { score: number }>(sql, params);
-    return withinResultBudget(rows.map((row) => ({ ...toRecord(row), score: Number(row.score) })));
+    if (ranked.length === 0) {
+      return [];
+    }
+    const { rows } = await this.sql.query<MemoryRow>(
+      `SELECT ${MEMORY_COLUMNS} FROM memories
+       WHERE seq = ANY($1::bigint[]) AND tenant = $2 AND namespace = $3`,
+      [ranked.map((hit) => hit.seq), tenant, namespace],
+    );
+    const bySeq = new Map(rows.map((row) => [Number(row.seq), row]));
+    return withinResultBudget(
+      ranked
+        .filter((hit) => bySeq.has(hit.seq))
+        .map((hit) => ({ ...toRecord(bySeq.get(hit.seq)!), score: hit.score })),
+    );
   }
 
   async get(tenant: string, namespace: string, id: string): Promise<MemoryRecord | null> {
@@ -222,21 +262,32 @@ export class PostgresMemoryRepository implements MemoryRepository {
     if (!UUID.test(id)) {
       return false;
     }
-    const { rows } = await this.sql.query<{ id: string }>(
-      'DELETE FROM memories WHERE tenant = $1 AND namespace = $2 AND id = $3 RETURNING id',
-      [tenant, namespace, id],
-    );
-    return rows.length > 0;
+    return this.sql.transaction(async (tx) => {
+      const scope = await PostgresIndex.lockScope(tx, tenant, namespace);
+      const { rows } = await tx.query<{ seq: string; created_at: Date }>(
+        'SELECT seq, created_at FROM memories WHERE tenant = $1 AND namespace = $2 AND id = $3',
+        [tenant, namespace, id],
+      );
+      if (rows.length === 0) {
+        return false;
+      }
+      const at = new Date(rows[0].created_at).getTime();
+      await PostgresIndex.deleteRow(tx, scope, tenant, namespace, Number(rows[0].seq), at);
+      return true;
+    });
   }
 
   /** Returns how many memories were deleted. */
   async deleteNamespace(tenant: string, namespace: string): Promise<number> {
-    const { rows } = await this.sql.query<{ count: number }>(
-      `WITH gone AS (DELETE FROM memories WHERE tenant = $1 AND namespace = $2 RETURNING 1)
-       SELECT count(*)::int AS count FROM gone`,
-      [tenant, namespace],
-    );
-    return rows[0].count;
+    return this.sql.transaction(async (tx) => {
+      await PostgresIndex.erase(tx, await PostgresIndex.lockScope(tx, tenant, namespace));
+      const { rows } = await tx.query<{ count: number }>(
+        `WITH gone AS (DELETE FROM memories WHERE tenant = $1 AND namespace = $2 RETURNING 1)
+         SELECT count(*)::int AS count FROM gone`,
+        [tenant, namespace],
+      );
+      return rows[0].count;
+    });
   }
 
   /** The tenant's namespaces, by name, with their memory counts. */

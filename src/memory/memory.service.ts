@@ -11,9 +11,7 @@ import {
   newUserTurns,
   retrievalQuery,
   selectMemories,
-  turnBeforeNewUserTurns,
   withMemoryMessage,
-  withNeighbourContext,
 } from './memory-context';
 import { MemoryEmbedder } from './memory-embedder.service';
 import { storableText, storableTurn } from './memory-input';
@@ -122,18 +120,15 @@ export class MemoryService {
       model,
       requestId: context.requestId,
       createdAt,
+      conversation: true,
     });
     const turns = newUserTurns(messages).map((content) => turn(content, 'user', context.startedAt));
     if (answer.content.trim() !== '') {
       turns.push(turn(answer.content, 'assistant', new Date()));
     }
-    const before = turnBeforeNewUserTurns(messages);
     this.writer.enqueue(
       scope,
-      withNeighbourContext(
-        turns.filter((item) => item.content.trim() !== ''),
-        before === undefined ? undefined : storableText(before),
-      ),
+      turns.filter((item) => item.content.trim() !== ''),
       context.requestId,
     );
   }

@@ -10,8 +10,11 @@ export interface NewMemory {
   requestId?: string;
   /** Unit-length vector from MEMORY_EMBEDDINGS_MODEL, for hybrid ranking. */
   embedding?: number[];
-  /** Text of the neighbouring turns, searched with the memory at a lower weight. */
-  context?: string;
+  /**
+   * A turn of a conversation: indexed with the turns around it (see bm25/conversation-index).
+   * Default false: a standalone memory, indexed with its own words only.
+   */
+  conversation?: boolean;
 }
 
 export interface MemoryRecord {
@@ -26,7 +29,7 @@ export interface MemoryRecord {
 }
 
 export interface ScoredMemory extends MemoryRecord {
-  /** ts_rank_cd normalised to [0, 1): higher is a better match. */
+  /** BM25 mapped to (0, 1) (fused rank in [0, 1] with embeddings): higher is better. */
   score: number;
 }
 

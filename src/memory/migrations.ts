@@ -56,6 +56,44 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX memories_search ON memories USING gin (search);
     `,
   },
+  {
+    id: '0004_memory_bm25',
+    // BM25 over an index of our own, the same on both stores (see bm25/): per-namespace
+    // statistics, document frequencies, postings keyed for reading one namespace's terms, and
+    // each memory's entry on its row (terms, length) to remove its postings exactly. The
+    // tsvector is gone: it ranked without document frequencies or length normalisation.
+    sql: `
+      DROP INDEX memories_search;
+      ALTER TABLE memories DROP COLUMN search;
+      ALTER TABLE memories ADD COLUMN terms text NULL;
+      ALTER TABLE memories ADD COLUMN dl double precision NOT NULL DEFAULT 0;
+      ALTER TABLE memories ADD COLUMN conversation boolean NOT NULL DEFAULT false;
+      UPDATE memories SET conversation = true WHERE model IS NOT NULL OR context IS NOT NULL;
+      CREATE UNIQUE INDEX memories_seq ON memories (seq);
+      CREATE TABLE memory_scopes (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        tenant text NOT NULL,
+        namespace text NOT NULL,
+        docs bigint NOT NULL DEFAULT 0,
+        total_length double precision NOT NULL DEFAULT 0,
+        UNIQUE (tenant, namespace)
+      );
+      CREATE TABLE memory_terms (
+        scope bigint NOT NULL,
+        term text NOT NULL,
+        df integer NOT NULL,
+        PRIMARY KEY (scope, term)
+      );
+      CREATE TABLE memory_postings (
+        scope bigint NOT NULL,
+        term text NOT NULL,
+        seq bigint NOT NULL,
+        tf double precision NOT NULL,
+        dl double precision NOT NULL,
+        PRIMARY KEY (scope, term, seq)
+      );
+    `,
+  },
 ];
 
 /**

@@ -67,7 +67,8 @@ export class ListMemoriesQueryDto {
 export class AddMemoriesQueryDto {
   @ApiPropertyOptional({
     description:
-      'The batch is one conversation in order (user turns indexed with the turn before).',
+      'The items are conversation turns, in order: each is also found by the words of the ' +
+      'turns around it (nearer turns weigh more), as turns written by completions are.',
     enum: ['true', 'false'],
     default: 'false',
   })

@@ -45,8 +45,8 @@ export async function importPgliteStore(dataDir: string, db: Database): Promise<
   try {
     const insert = db.prepare(
       `INSERT INTO memories (id, tenant, namespace, scope, role, content, content_hash, model,
-         request_id, metadata, created_at, context, embedding)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         request_id, metadata, created_at, context, conversation, embedding)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT DO NOTHING`,
     );
     const rows: PgliteRow[] = [];
@@ -80,6 +80,8 @@ export async function importPgliteStore(dataDir: string, db: Database): Promise<
           JSON.stringify(row.metadata ?? {}),
           new Date(row.created_at).getTime(),
           row.context,
+          // Captured turns carry a model, API conversation turns a context: conversation turns.
+          row.model !== null || row.context !== null ? 1 : 0,
           row.embedding === null ? null : toBlob(row.embedding),
         ).changes;
       }

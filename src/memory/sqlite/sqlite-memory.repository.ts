@@ -24,25 +24,32 @@ import {
   withinResultBudget,
 } from '../repository-limits';
 import { COLUMNS, MemoryRow, run, stripSeq, toRecord } from './sqlite-rows';
-import { ftsQuery, HIGHLIGHT_MARKS, matchScore, scopeToken } from './sqlite-search';
-import { fuseRanks, rankBySimilarity, toBlob, VECTOR_WINDOW } from './sqlite-vectors';
-
-// Text matches scored per search, best by FTS5's bm25 first: bounds the work of a common word.
-const TEXT_CANDIDATES = 200;
+import { rankByBm25 } from '../bm25/bm25';
+import { queryTerms } from '../bm25/text-terms';
+import { fuseRanks } from '../rank-fusion';
+import { SqliteIndex } from './sqlite-index';
+import { scopeToken } from './sqlite-search';
+import { rankBySimilarity, toBlob, VECTOR_WINDOW } from './sqlite-vectors';
 
 /**
- * Memories in embedded SQLite (better-sqlite3, synchronous): full text by FTS5 with the porter
- * stemmer, scored on the Postgres store's scale (see matchScore). Statements are prepared once.
+ * Memories in embedded SQLite (better-sqlite3, synchronous), ranked by BM25 over the index of
+ * bm25/ kept in the same transactions (SqliteIndex), as the Postgres store does, so both give
+ * the same results. Statements are prepared once.
  */
 export class SqliteMemoryRepository implements MemoryRepository {
+  readonly index: SqliteIndex;
   private readonly insert: Statement;
   private readonly existing: Statement;
   private readonly byId: Statement;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    private readonly candidatePostings?: number,
+  ) {
+    this.index = new SqliteIndex(db);
     this.insert = db.prepare(
       `INSERT INTO memories (id, tenant, namespace, scope, role, content, content_hash, model,
-         request_id, metadata, created_at, context, embedding)
+         request_id, metadata, created_at, conversation, embedding)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant, namespace, content_hash, role) DO NOTHING`,
     );
@@ -108,7 +115,7 @@ export class SqliteMemoryRepository implements MemoryRepository {
   ): Promise<ScoredMemory[]> {
     return run(() => {
       const limit = pageSize(options.limit, 10);
-      const text = this.textMatches(tenant, namespace, query, options.minScore ?? 0);
+      const text = this.textMatches(tenant, namespace, query, options.minScore ?? 0, limit);
       if (options.embedding === undefined) {
         return withinResultBudget(text.slice(0, limit));
       }
@@ -143,21 +150,36 @@ export class SqliteMemoryRepository implements MemoryRepository {
   }
 
   delete(tenant: string, namespace: string, id: string): Promise<boolean> {
-    return run(
-      () =>
-        UUID.test(id) &&
-        this.db
-          .prepare('DELETE FROM memories WHERE tenant = ? AND namespace = ? AND id = ?')
-          .run(tenant, namespace, id).changes > 0,
-    );
+    return run(() => {
+      if (!UUID.test(id)) {
+        return false;
+      }
+      return this.db
+        .transaction(() => {
+          const row = this.db
+            .prepare(
+              'SELECT seq, created_at FROM memories WHERE tenant = ? AND namespace = ? AND id = ?',
+            )
+            .get(tenant, namespace, id) as { seq: number; created_at: number } | undefined;
+          if (row !== undefined) {
+            this.index.deleteRow(tenant, namespace, row.seq, row.created_at);
+          }
+          return row !== undefined;
+        })
+        .immediate();
+    });
   }
 
   deleteNamespace(tenant: string, namespace: string): Promise<number> {
-    return run(
-      () =>
-        this.db
-          .prepare('DELETE FROM memories WHERE tenant = ? AND namespace = ?')
-          .run(tenant, namespace).changes,
+    return run(() =>
+      this.db
+        .transaction(() => {
+          this.index.erase(tenant, namespace);
+          return this.db
+            .prepare('DELETE FROM memories WHERE tenant = ? AND namespace = ?')
+            .run(tenant, namespace).changes;
+        })
+        .immediate(),
     );
   }
 
@@ -189,6 +211,7 @@ export class SqliteMemoryRepository implements MemoryRepository {
     const scope = scopeToken(tenant, namespace);
     const now = Date.now();
     const inserted: string[] = [];
+    const rows: Array<{ seq: number; createdAt: number }> = [];
     const results = items.map((item) => {
       const id = randomUUID();
       const role = item.role ?? DEFAULT_ROLE;
@@ -198,7 +221,7 @@ export class SqliteMemoryRepository implements MemoryRepository {
         // As Postgres' repository fails on it (toISOString), so the batch is refused whole.
         throw new RangeError('Invalid time value');
       }
-      const { changes } = this.insert.run(
+      const { changes, lastInsertRowid } = this.insert.run(
         id,
         tenant,
         namespace,
@@ -210,55 +233,41 @@ export class SqliteMemoryRepository implements MemoryRepository {
         item.requestId ?? null,
         JSON.stringify(item.metadata ?? {}),
         createdAt,
-        item.context ?? null,
+        item.conversation === true ? 1 : 0,
         item.embedding === undefined ? null : toBlob(item.embedding),
       );
       if (changes > 0) {
         inserted.push(id);
+        rows.push({ seq: Number(lastInsertRowid), createdAt });
         return { id, duplicate: false };
       }
       const stored = this.existing.get(tenant, namespace, hash, role) as { id: string } | undefined;
       return { id: stored?.id ?? null, duplicate: true };
     });
+    this.index.indexInserted(tenant, namespace, rows);
     return { inserted, skipped: items.length - inserted.length, items: results };
   }
 
-  /** Every text match (up to TEXT_CANDIDATES), scored, at least `minScore`, best first. */
+  /** The best `limit` BM25 matches scoring at least `minScore`, best first. */
   private textMatches(
     tenant: string,
     namespace: string,
     query: string,
     minScore: number,
+    limit: number,
   ): Array<ScoredMemory & { seq: number }> {
-    const match = ftsQuery(scopeToken(tenant, namespace), query.slice(0, MAX_QUERY_CHARS));
-    if (match === undefined) {
+    const terms = queryTerms(query.slice(0, MAX_QUERY_CHARS));
+    const data = this.index.searchData(tenant, namespace, terms, this.candidatePostings);
+    if (data === undefined) {
       return [];
     }
-    const [open, close] = HIGHLIGHT_MARKS;
-    const rows = this.db
-      .prepare(
-        `SELECT ${COLUMNS.split(', ')
-          .map((column) => `m.${column}`)
-          .join(', ')}, hits.content_hits, hits.context_hits
-         FROM (
-           SELECT rowid,
-             highlight(memories_fts, 1, ?, ?) AS content_hits,
-             highlight(memories_fts, 2, ?, ?) AS context_hits
-           FROM memories_fts WHERE memories_fts MATCH ?
-           ORDER BY bm25(memories_fts, 0.0, 1.0, 0.2) LIMIT ${TEXT_CANDIDATES}
-         ) AS hits JOIN memories m ON m.seq = hits.rowid
-         WHERE m.tenant = ? AND m.namespace = ?`,
-      )
-      .all(open, close, open, close, match, tenant, namespace) as Array<
-      MemoryRow & { content_hits: string | null; context_hits: string | null }
-    >;
-    return rows
-      .map((row) => ({ ...toRecord(row), score: matchScore(row.content_hits, row.context_hits) }))
-      .filter((memory) => memory.score >= minScore)
-      .sort(
-        (a, b) =>
-          b.score - a.score || b.createdAt.getTime() - a.createdAt.getTime() || b.seq - a.seq,
-      );
+    const ranked = rankByBm25(data.postings, terms, data.df, data.stats)
+      .filter((hit) => hit.score >= minScore)
+      .slice(0, limit);
+    const rows = this.rowsBySeq(ranked.map((hit) => hit.seq));
+    return ranked
+      .filter((hit) => rows.has(hit.seq))
+      .map((hit) => ({ ...toRecord(rows.get(hit.seq)!), score: hit.score }));
   }
 
   private rowsBySeq(seqs: number[]): Map<number, MemoryRow> {

@@ -11,8 +11,9 @@ export interface SqliteMigration {
  * keyed by seq) and the list's keyset order share it. created_at is integer milliseconds since
  * the epoch. The FTS table indexes three columns: `scope` (one token per tenant and namespace,
  * so a search reads only its namespace's postings, however many other namespaces the file
- * holds), `content`, and `context` (the neighbouring turns, weighted lower). Later ranking work
- * (per-namespace statistics, more neighbours) adds tables and columns by new migrations here.
+ * holds), `content`, and `context` (the neighbouring turns, weighted lower). 0002 replaces it by
+ * the BM25 index both stores share (see bm25/): per-namespace statistics, document frequencies
+ * and postings, each memory's entry (`terms`, its length `dl`) kept on its row.
  */
 export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   {
@@ -49,6 +50,40 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         INSERT INTO memories_fts (memories_fts, rowid, scope, content, context)
         VALUES ('delete', old.seq, old.scope, old.content, old.context);
       END;
+    `,
+  },
+  {
+    id: '0002_memory_bm25',
+    sql: `
+      DROP TRIGGER memories_fts_insert;
+      DROP TRIGGER memories_fts_delete;
+      DROP TABLE memories_fts;
+      ALTER TABLE memories ADD COLUMN terms TEXT NULL;
+      ALTER TABLE memories ADD COLUMN dl REAL NOT NULL DEFAULT 0;
+      ALTER TABLE memories ADD COLUMN conversation INTEGER NOT NULL DEFAULT 0;
+      UPDATE memories SET conversation = 1 WHERE model IS NOT NULL OR context IS NOT NULL;
+      CREATE TABLE memory_scopes (
+        id INTEGER PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        docs INTEGER NOT NULL DEFAULT 0,
+        total_length REAL NOT NULL DEFAULT 0,
+        UNIQUE (tenant, namespace)
+      );
+      CREATE TABLE memory_terms (
+        scope INTEGER NOT NULL,
+        term TEXT NOT NULL,
+        df INTEGER NOT NULL,
+        PRIMARY KEY (scope, term)
+      ) WITHOUT ROWID;
+      CREATE TABLE memory_postings (
+        scope INTEGER NOT NULL,
+        term TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        tf REAL NOT NULL,
+        dl REAL NOT NULL,
+        PRIMARY KEY (scope, term, seq)
+      ) WITHOUT ROWID;
     `,
   },
 ];

@@ -1,8 +1,5 @@
 export { VECTOR_WINDOW } from '../memory-search.sql';
 
-/** RRF constant, as in the Postgres store's HYBRID_SEARCH. */
-const RRF_K = 60;
-
 /** A unit vector as little-endian float32s, the BLOB the embedded store keeps. */
 export function toBlob(vector: number[]): Buffer {
   const floats = Float32Array.from(vector, (value) => (Number.isFinite(value) ? value : 0));
@@ -33,23 +30,4 @@ export function rankBySimilarity(
     .filter((hit) => hit.sim >= min)
     .sort((a, b) => b.sim - a.sim)
     .map((hit) => hit.seq);
-}
-
-/**
- * Text and vector ranks fused by reciprocal rank, scaled to [0, 1] (1: first in both lists),
- * as the Postgres store does.
- */
-export function fuseRanks(
-  textSeqs: readonly number[],
-  vectorSeqs: readonly number[],
-): Array<{ seq: number; score: number }> {
-  const fused = new Map<number, number>();
-  for (const list of [textSeqs, vectorSeqs]) {
-    list.forEach((seq, index) => {
-      fused.set(seq, (fused.get(seq) ?? 0) + 1 / (RRF_K + index + 1));
-    });
-  }
-  return [...fused]
-    .map(([seq, sum]) => ({ seq, score: (sum * (RRF_K + 1)) / 2 }))
-    .sort((a, b) => b.score - a.score || b.seq - a.seq);
 }
