@@ -26,22 +26,11 @@ import {
   UUID,
   withinResultBudget,
 } from './repository-limits';
+import { MemoryRow, param, toRecord } from './postgres-rows';
 import { SqlClient, SqlQueryable } from './sql-client';
 
 // 10 parameters per row keeps a chunk far below Postgres' 65535-parameter limit.
 const INSERT_CHUNK = 1000;
-
-interface MemoryRow {
-  id: string;
-  seq: string | number;
-  namespace: string;
-  role: string;
-  content: string;
-  model: string | null;
-  request_id: string | null;
-  metadata: Record<string, unknown>;
-  created_at: Date;
-}
 
 /**
  * Memories in Postgres. Every statement filters by tenant, the caller's API key: namespaces are
@@ -307,24 +296,4 @@ export class PostgresMemoryRepository implements MemoryRepository {
       lastCreatedAt: new Date(row.last_created_at),
     }));
   }
-}
-
-/** Appends a parameter and returns its placeholder. */
-function param(params: unknown[], value: unknown): string {
-  params.push(value);
-  return `$${params.length}`;
-}
-
-function toRecord(row: MemoryRow): MemoryRecord {
-  return {
-    id: row.id,
-    namespace: row.namespace,
-    role: row.role,
-    content: row.content,
-    model: row.model,
-    requestId: row.request_id,
-    metadata: row.metadata,
-    // A fresh Date whatever the driver handed back (a Date of another realm under Jest).
-    createdAt: new Date(row.created_at),
-  };
 }
