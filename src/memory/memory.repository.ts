@@ -197,6 +197,7 @@ export class PostgresMemoryRepository implements MemoryRepository {
       tenant,
       namespace,
       terms,
+      limit,
       this.candidatePostings,
     );
     const text =

@@ -1,4 +1,4 @@
-import { planCandidates, ScopeStats } from './bm25/bm25';
+import { candidatesToScore, planCandidates, ScopeStats } from './bm25/bm25';
 import {
   IndexedRow,
   IndexPlan,
@@ -123,6 +123,7 @@ export const PostgresIndex = {
     tenant: string,
     namespace: string,
     terms: readonly string[],
+    k: number,
     budget?: number,
   ): Promise<SearchData | undefined> {
     if (terms.length === 0) {
@@ -174,7 +175,7 @@ export const PostgresIndex = {
            SELECT term, seq, tf, dl FROM memory_postings
            WHERE scope = $1 AND term = q.term AND seq = ANY($3::bigint[])
          ) AS p`,
-        [scope, plan.scoreOnly, [...new Set(found.map((posting) => posting.seq))]],
+        [scope, plan.scoreOnly, candidatesToScore(found, plan, df, stats, k)],
       );
       found.push(...more.rows.map(toPosting));
     }

@@ -1,4 +1,4 @@
-import { BM25_K1, idf, planCandidates, rankByBm25 } from './bm25';
+import { BM25_K1, candidatesToScore, idf, planCandidates, rankByBm25 } from './bm25';
 import { Posting } from './conversation-index';
 import { queryTerms, textTerms } from './text-terms';
 
@@ -112,5 +112,30 @@ describe('planCandidates', () => {
       scoreOnly: ['like'],
       cap: 1000,
     });
+  });
+});
+
+describe('candidatesToScore', () => {
+  it('should keep only the candidates the score-only terms could still lift into the top k', () => {
+    const stats = { docs: 10_000, totalLength: 100_000 };
+    const df = new Map([
+      ['maya', 3],
+      ['chess', 400],
+      ['like', 5000],
+    ]);
+    const plan = { essential: ['maya', 'chess'], scoreOnly: ['like'] };
+    const essential = [
+      posting('maya', 1),
+      posting('maya', 2),
+      posting('chess', 2),
+      ...Array.from({ length: 50 }, (_, i) => posting('chess', 100 + i, 1, 10 + i)),
+    ];
+    const kept = candidatesToScore(essential, plan, df, stats, 2);
+    // The two "maya" memories are the top 2 whatever "like" adds; "chess" alone cannot catch up.
+    expect(kept.sort((a, b) => a - b)).toEqual([1, 2]);
+    // k = 3: the bar is the best "chess" memory; shorter ones may pass it, the longest cannot.
+    const third = candidatesToScore(essential, plan, df, stats, 3);
+    expect(third).toEqual(expect.arrayContaining([1, 2, 100, 101]));
+    expect(third).not.toContain(149);
   });
 });

@@ -50,6 +50,33 @@ export function planCandidates(
   return plan;
 }
 
+/**
+ * The candidates that can still reach the top `k` once the score-only terms are added (the
+ * MaxScore bound): a candidate's score from the essential terms is a lower bound of its final
+ * score, and each score-only term adds at most idf × (k1 + 1). Candidates below the k-th best
+ * lower bound minus that most are dropped before the score-only terms' postings are read: no
+ * loss, fewer look-ups.
+ */
+export function candidatesToScore(
+  essential: readonly Posting[],
+  plan: CandidatePlan,
+  df: ReadonlyMap<string, number>,
+  stats: ScopeStats,
+  k: number,
+): number[] {
+  const partial = rankByBm25(essential, plan.essential, df, stats);
+  if (partial.length <= k) {
+    return partial.map((hit) => hit.seq);
+  }
+  const raw = (score: number) => score / (1 - score);
+  const threshold = raw(partial[k - 1].score);
+  const most = plan.scoreOnly.reduce(
+    (sum, term) => sum + idf(df.get(term) ?? 0, stats.docs) * (BM25_K1 + 1),
+    0,
+  );
+  return partial.filter((hit) => raw(hit.score) + most >= threshold).map((hit) => hit.seq);
+}
+
 export function idf(df: number, docs: number): number {
   return Math.log(1 + (docs - df + 0.5) / (df + 0.5));
 }

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 
-import { CandidatePlan, planCandidates, ScopeStats } from '../bm25/bm25';
+import { CandidatePlan, candidatesToScore, planCandidates, ScopeStats } from '../bm25/bm25';
 import {
   IndexedRow,
   IndexPlan,
@@ -161,6 +161,7 @@ export class SqliteIndex {
     tenant: string,
     namespace: string,
     terms: readonly string[],
+    k: number,
     budget?: number,
   ): SearchData | undefined {
     const scope = this.scope(tenant, namespace, false);
@@ -182,7 +183,7 @@ export class SqliteIndex {
         ? (this.postingsOf.all(scope, JSON.stringify(plan.essential)) as Posting[])
         : (this.recentPostingsOf.all(scope, plan.essential[0], plan.cap) as Posting[]);
     if (plan.scoreOnly.length > 0 && postings.length > 0) {
-      const candidates = JSON.stringify([...new Set(postings.map((posting) => posting.seq))]);
+      const candidates = JSON.stringify(candidatesToScore(postings, plan, df, stats, k));
       for (const term of plan.scoreOnly) {
         postings.push(...(this.candidatePostings.all(scope, term, candidates) as Posting[]));
       }

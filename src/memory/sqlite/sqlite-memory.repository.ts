@@ -257,7 +257,7 @@ export class SqliteMemoryRepository implements MemoryRepository {
     limit: number,
   ): Array<ScoredMemory & { seq: number }> {
     const terms = queryTerms(query.slice(0, MAX_QUERY_CHARS));
-    const data = this.index.searchData(tenant, namespace, terms, this.candidatePostings);
+    const data = this.index.searchData(tenant, namespace, terms, limit, this.candidatePostings);
     if (data === undefined) {
       return [];
     }
