@@ -50,6 +50,12 @@ export function newUserTurns(messages: readonly ChatMessage[]): string[] {
     .filter((text) => text.trim() !== '');
 }
 
+/** The assistant's turn the new user turns answer (the last one in the request), if any. */
+export function turnBeforeNewUserTurns(messages: readonly ChatMessage[]): string | undefined {
+  const lastAssistant = findLastIndex(messages, (message) => message.role === 'assistant');
+  return lastAssistant < 0 ? undefined : messageText(messages[lastAssistant]);
+}
+
 /**
  * Keeps the best-ranked memories that fit the token budget (skipping ones that would overflow
  * it, so one long memory does not crowd out several short ones), leaving out memories the

@@ -31,7 +31,7 @@ describe('memoryConfig', () => {
       maxTokens: 1000,
       minScore: 0.1,
       retrievalTimeoutMs: 1000,
-      searchCandidatePostings: 4000,
+      searchCandidatePostings: 1000,
       writeRetryMs: 300_000,
       writeQueueMax: 10_000,
       embeddingsModel: undefined,

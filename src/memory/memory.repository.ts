@@ -93,6 +93,7 @@ export class PostgresMemoryRepository implements MemoryRepository {
             param(params, item.model ?? null),
             param(params, item.requestId ?? null),
             param(params, item.conversation === true),
+            param(params, item.context ?? null),
           ].join(', ')}, ${param(params, JSON.stringify(item.metadata ?? {}))}::jsonb, ${at}, ${
             item.embedding === undefined
               ? 'NULL'
@@ -107,7 +108,8 @@ export class PostgresMemoryRepository implements MemoryRepository {
           role: string;
         }>(
           `INSERT INTO memories
-             (tenant, namespace, role, content, content_hash, model, request_id, conversation, metadata,
+             (tenant, namespace, role, content, content_hash, model, request_id, conversation, context,
+              metadata,
               created_at, embedding)
            VALUES ${values.join(', ')}
            ON CONFLICT (tenant, namespace, content_hash, role) DO NOTHING

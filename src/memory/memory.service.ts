@@ -11,15 +11,18 @@ import {
   newUserTurns,
   retrievalQuery,
   selectMemories,
+  turnBeforeNewUserTurns,
   withMemoryMessage,
 } from './memory-context';
 import { MemoryEmbedder } from './memory-embedder.service';
 import { storableText, storableTurn } from './memory-input';
 import { MemoryStore, MemoryUnavailableError } from './memory-store.service';
-import { ScoredMemory } from './memory.types';
+import { NewMemory, ScoredMemory } from './memory.types';
 import { MemoryWriter } from './memory-writer.service';
 import { MemoryScope } from './namespace';
 
+// The end of an unstored turn before is enough to find the answer it led to.
+const NEIGHBOUR_CHARS = 500;
 /** Ranked candidates fetched per request, before the relevance threshold and token budget. */
 const CANDIDATES = 20;
 
@@ -126,11 +129,13 @@ export class MemoryService {
     if (answer.content.trim() !== '') {
       turns.push(turn(answer.content, 'assistant', new Date()));
     }
-    this.writer.enqueue(
-      scope,
-      turns.filter((item) => item.content.trim() !== ''),
-      context.requestId,
-    );
+    const before = turnBeforeNewUserTurns(messages);
+    const stored: NewMemory[] = turns.filter((item) => item.content.trim() !== '');
+    if (before !== undefined && stored.length > 0 && stored[0].role === 'user') {
+      // The caller's assistant turn is not stored (unless the gateway captured it itself).
+      stored[0] = { ...stored[0], context: storableText(before).slice(-NEIGHBOUR_CHARS) };
+    }
+    this.writer.enqueue(scope, stored, context.requestId);
   }
 
   private async queryEmbedding(query: string): Promise<number[] | undefined> {

@@ -15,6 +15,11 @@ export interface NewMemory {
    * Default false: a standalone memory, indexed with its own words only.
    */
   conversation?: boolean;
+  /**
+   * The turn before this one when it is not stored as a memory (the caller's history in a
+   * completion): indexed as the turn before, unless a stored turn is there.
+   */
+  context?: string;
 }
 
 export interface MemoryRecord {

@@ -8,7 +8,7 @@ export const BM25_B = 0.75;
  * while they fit, and the commoner ones only score those candidates (the MaxScore idea). What it
  * can miss: a memory that holds none of the selective terms, only common ones. 0: read all.
  */
-export const DEFAULT_CANDIDATE_POSTINGS = 4000;
+export const DEFAULT_CANDIDATE_POSTINGS = 1000;
 
 /** A namespace's statistics: memories indexed and the sum of their lengths. */
 export interface ScopeStats {

@@ -32,6 +32,8 @@ export interface IndexedRow {
   conversation: boolean;
   role: string;
   content: string;
+  /** Text of an unstored turn before it (see NewMemory.context). */
+  context?: string | null;
   terms: string | null;
   dl: number;
 }
@@ -76,8 +78,13 @@ export function indexEntry(rows: readonly IndexedRow[], at: number, terms: TermC
   if (!WITH_NEIGHBOURS.has(rows[at].role)) {
     return { tf, dl };
   }
-  for (const { index, weight } of neighbours(rows, at)) {
+  const around = neighbours(rows, at);
+  for (const { index, weight } of around) {
     addTerms(rows[index], weight);
+  }
+  const row = rows[at];
+  if (row.context && !around.some(({ index }) => index < at)) {
+    addTerms({ ...row, seq: -row.seq, content: row.context }, NEIGHBOUR_WEIGHTS[0]);
   }
   return { tf, dl };
 }

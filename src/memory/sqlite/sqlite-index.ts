@@ -12,7 +12,7 @@ import {
 
 // Rows read beyond a change on each side: the re-indexed rows and their own neighbours.
 const WINDOW_EXTRA = 2 * NEIGHBOUR_REACH;
-const ROW = 'seq, created_at AS createdAt, conversation, role, content, terms, dl';
+const ROW = 'seq, created_at AS createdAt, conversation, role, content, context, terms, dl';
 
 /** What a search reads: the namespace's statistics, its query terms' df, their postings. */
 export interface SearchData {

@@ -49,8 +49,8 @@ export class SqliteMemoryRepository implements MemoryRepository {
     this.index = new SqliteIndex(db);
     this.insert = db.prepare(
       `INSERT INTO memories (id, tenant, namespace, scope, role, content, content_hash, model,
-         request_id, metadata, created_at, conversation, embedding)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         request_id, metadata, created_at, conversation, context, embedding)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant, namespace, content_hash, role) DO NOTHING`,
     );
     this.existing = db.prepare(
@@ -234,6 +234,7 @@ export class SqliteMemoryRepository implements MemoryRepository {
         JSON.stringify(item.metadata ?? {}),
         createdAt,
         item.conversation === true ? 1 : 0,
+        item.context ?? null,
         item.embedding === undefined ? null : toBlob(item.embedding),
       );
       if (changes > 0) {
