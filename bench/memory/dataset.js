@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Synthetic multi-session dialogue set for the memory retrieval evaluation (bench/memory/eval.js,
- * bench/memory/variants.js) and the content of the search-latency benchmark.
+ * the ranking experiments) and the content of the search-latency benchmark.
  *
  * Deterministic: the same seed gives byte-identical output. Each persona is one namespace with
  * ~10 sessions spaced days apart; each session is 10-20 user/assistant turns of template

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Retrieval metrics shared by eval.js and variants.js.
+ * Retrieval metrics for eval.js.
  *
  * recall@k   the fraction of a question's evidence found in the first k results, averaged over
  *            questions (a two-turn evidence with one turn found counts 0.5)
