@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 
 import { GatewayException } from '../common/errors/gateway.exception';
 import { ApiKeyService } from './api-key.service';
-import { IS_PUBLIC_ROUTE } from './public.decorator';
+import { IS_PUBLIC_ROUTE } from '../common/http/public.decorator';
 
 const ANONYMOUS = { id: 'anonymous' } as const;
 

@@ -15,7 +15,7 @@ import {
 } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
 
-import { NAMESPACE_PATTERN, NAMESPACE_RULE } from '../memory/namespace';
+import { NAMESPACE_PATTERN, NAMESPACE_RULE } from '../common/validation/namespace-rule';
 
 const RESERVED_IDS = new Set(['anonymous']);
 

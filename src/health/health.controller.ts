@@ -9,7 +9,7 @@ import {
 } from '@nestjs/terminus';
 import type { Response } from 'express';
 
-import { Public } from '../auth/public.decorator';
+import { Public } from '../common/http/public.decorator';
 import { GatewayLifecycle } from '../lifecycle/gateway-lifecycle';
 import { MemoryHealthIndicator } from '../memory/memory-health.indicator';
 import { ProviderRegistry } from '../providers/provider-registry.service';

@@ -10,6 +10,7 @@ import { MemoryCompletionsController } from './memory-completions.controller';
 import { memoryConfig } from './memory.config';
 import { MemoryController } from './memory.controller';
 import { MemoryEnabledGuard } from './memory-enabled.guard';
+import { MemoryScrapeMetrics } from './memory-scrape-metrics';
 import { MemoryService } from './memory.service';
 import { MemoryStore } from './memory-store.service';
 import { MemoryWriter } from './memory-writer.service';
@@ -29,6 +30,7 @@ import { MemoryWriter } from './memory-writer.service';
     MemoryService,
     MemoryEnabledGuard,
     MemoryHealthIndicator,
+    MemoryScrapeMetrics,
   ],
   exports: [MemoryHealthIndicator, MemoryService, MemoryWriter],
 })

@@ -1,7 +1,5 @@
 import { ApiKeyIdentity } from '../auth/api-key.types';
 
-export const NAMESPACE_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
-export const NAMESPACE_RULE = 'must be 1-128 characters of A-Z, a-z, 0-9 and . _ : @ -';
 export const DEFAULT_NAMESPACE = 'default';
 
 /** Every key granted a shared namespace reads and writes this one tenant's copy of it. */

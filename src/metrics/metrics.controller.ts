@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-import { Public } from '../auth/public.decorator';
+import { Public } from '../common/http/public.decorator';
 import { GatewayException } from '../common/errors/gateway.exception';
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator';
 import { metricsConfig } from './metrics.config';

@@ -1,7 +1,23 @@
 import { ProviderException } from '../common/errors/provider.exception';
-import type { ChatCompletionChunk, CompletionUsage } from '../providers/chat.types';
 import type { MetricsService } from './metrics.service';
 import { RequestMetrics, UNKNOWN } from './request-metrics';
+
+/**
+ * The few fields of a completion's usage and of a stream chunk the meter reads. Declared here,
+ * not imported from providers/, so that metrics/ depends on no feature module; the providers'
+ * types fit them.
+ */
+export interface MeteredUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  [field: string]: unknown;
+}
+export interface MeteredChunk {
+  choices?: ReadonlyArray<{
+    delta?: { content?: unknown; refusal?: unknown; tool_calls?: unknown };
+  }>;
+  usage?: MeteredUsage | null;
+}
 
 /**
  * Follows one completion through the serve loop: attempts (retries), failures by kind, route
@@ -55,7 +71,7 @@ export class UpstreamMeter {
     }
   }
 
-  usage(usage: CompletionUsage | null | undefined): void {
+  usage(usage: MeteredUsage | null | undefined): void {
     if (!usage) {
       return;
     }
@@ -69,7 +85,7 @@ export class UpstreamMeter {
   }
 
   /** Every streamed chunk, on its way to the client. */
-  chunk(chunk: ChatCompletionChunk): void {
+  chunk(chunk: MeteredChunk): void {
     if (this.awaitingFirstToken && hasContent(chunk)) {
       this.firstToken();
     }
@@ -130,7 +146,7 @@ export function upstreamErrorKind(error: unknown): string | undefined {
 }
 
 /** Content the client can see: text, a refusal or tool calls; not role-only or keep-alive chunks. */
-function hasContent(chunk: ChatCompletionChunk): boolean {
+function hasContent(chunk: MeteredChunk): boolean {
   const delta = chunk.choices?.[0]?.delta;
   return (
     delta !== undefined &&

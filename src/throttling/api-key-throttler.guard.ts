@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { ThrottlerException, ThrottlerGuard, ThrottlerRequest } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 
-import { IS_PUBLIC_ROUTE } from '../auth/public.decorator';
+import { IS_PUBLIC_ROUTE } from '../common/http/public.decorator';
 import { GatewayException } from '../common/errors/gateway.exception';
 import { MetricsService } from '../metrics/metrics.service';
 import { formatResetDuration } from './rate-limit-headers';

@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, Validate } from 'class-validator';
 
+import { NAMESPACE_PATTERN, NAMESPACE_RULE } from '../../common/validation/namespace-rule';
 import { IsMemoryCursor } from './is-memory-cursor.validator';
-
-import { NAMESPACE_PATTERN, NAMESPACE_RULE } from '../namespace';
 
 /** Express turns `?q=a&q=b` into an array: a parameter given twice is refused, not guessed. */
 const ONCE = (name: string) => `${name} must be given once, as a string`;
