@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@n
 import type { Request, Response } from 'express';
 
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator';
-import { ChatCompletionRequest } from '../providers/chat.types';
+import { toChatRequest } from './chat-request.mapper';
 import {
   CHAT_COMPLETION_EXAMPLES,
   CHAT_COMPLETION_RESPONSE_EXAMPLE,
@@ -40,9 +40,4 @@ export class CompletionsController {
   ) {
     return this.responder.respond(toChatRequest(body), request, response);
   }
-}
-
-/** The body as the client sent it (validation adds nothing), typed as the providers read it. */
-export function toChatRequest(body: ChatCompletionRequestDto): ChatCompletionRequest {
-  return body as unknown as ChatCompletionRequest;
 }

@@ -2,10 +2,12 @@ import { Body, Controller, HttpCode, Post, Query, Req, Res, UseGuards } from '@n
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 
+import { ApiKey } from '../auth/api-key.decorator';
+import type { ApiKeyIdentity } from '../auth/api-key.types';
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator';
 import { INVALID_NAMESPACE } from '../common/http/error-examples';
 import { CompletionHooks, CompletionResponder } from '../completions/completion-responder';
-import { toChatRequest } from '../completions/completions.controller';
+import { toChatRequest } from '../completions/chat-request.mapper';
 import {
   CHAT_COMPLETION_EXAMPLES,
   CHAT_COMPLETION_RESPONSE_EXAMPLE,
@@ -15,8 +17,7 @@ import { ChatCompletionResponseDto } from '../completions/dto/chat-completion-re
 import { CapturedAnswer, captureStream, completionAnswer } from './answer-capture';
 import { MemoryCompletionQueryDto } from './dto/memory-query.dto';
 import { MemoryEnabledGuard } from './memory-enabled.guard';
-import { MemoryService } from './memory.service';
-import { DEFAULT_NAMESPACE, memoryScope } from './namespace';
+import { MemoryRouteService } from './memory-route.service';
 
 @ApiTags('memory')
 @ApiBearerAuth()
@@ -25,7 +26,7 @@ import { DEFAULT_NAMESPACE, memoryScope } from './namespace';
 export class MemoryCompletionsController {
   constructor(
     private readonly responder: CompletionResponder,
-    private readonly memory: MemoryService,
+    private readonly memoryRoute: MemoryRouteService,
   ) {}
 
   @Post('chat/completions')
@@ -49,45 +50,18 @@ export class MemoryCompletionsController {
   async create(
     @Body() body: ChatCompletionRequestDto,
     @Query() query: MemoryCompletionQueryDto,
+    @ApiKey() apiKey: ApiKeyIdentity,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const startedAt = new Date();
-    const apiKey = request.apiKey!;
-    const mode = query.memory ?? 'readwrite';
-    const scope = memoryScope(
-      apiKey,
-      query.namespace ?? apiKey.memoryNamespace ?? DEFAULT_NAMESPACE,
-    );
+    const turn = this.memoryRoute.begin(apiKey, query, request, response);
     const chatRequest = toChatRequest(body);
-    response.setHeader('x-memory-namespace', scope.namespace);
-    if (mode === 'off') {
-      response.setHeader('x-memory-status', 'off');
-      return this.responder.respond(chatRequest, request, response);
-    }
-    let forwarded = chatRequest;
-    let status = 'ok';
-    if (mode === 'read' || mode === 'readwrite') {
-      const recall = await this.memory.recall(scope, chatRequest.messages);
-      forwarded = { ...chatRequest, messages: recall.messages };
-      status = recall.available ? 'ok' : 'unavailable';
-      response.setHeader('x-memory-injected', String(recall.injected));
-      response.setHeader('x-memory-retrieval-ms', String(recall.retrievalMs));
-    }
-    response.setHeader('x-memory-status', status);
-    if (mode === 'read') {
+    const recalled = await turn.recall(() => chatRequest.messages);
+    const forwarded = recalled ? { ...chatRequest, messages: recalled.messages } : chatRequest;
+    if (!turn.remembers) {
       return this.responder.respond(forwarded, request, response);
     }
-    // The caller's messages, not the forwarded ones: injected memories are not new turns. A
-    // client that went away before the end gets nothing kept, even if the upstream finished.
-    const keep = (answer: CapturedAnswer) => {
-      if (!response.destroyed) {
-        this.memory.remember(scope, chatRequest.messages, answer, {
-          requestId: request.id as string,
-          startedAt,
-        });
-      }
-    };
+    const keep = (answer: CapturedAnswer) => turn.remember(chatRequest.messages, answer);
     const remember: CompletionHooks = {
       onCompletion: (completion) => keep(completionAnswer(completion)),
       wrapStream: (chunks) => captureStream(chunks, keep),

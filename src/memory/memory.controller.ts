@@ -4,7 +4,6 @@ import {
   Delete,
   Get,
   HttpCode,
-  Logger,
   Param,
   Post,
   Query,
@@ -23,7 +22,8 @@ import {
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 
-import { GatewayException } from '../common/errors/gateway.exception';
+import { ApiKey } from '../auth/api-key.decorator';
+import type { ApiKeyIdentity } from '../auth/api-key.types';
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator';
 import {
   INVALID_NAMESPACE,
@@ -46,15 +46,8 @@ import {
   NewMemoryDto,
 } from './dto/memory.dto';
 import { ADD_MEMORY_EXAMPLES, ADD_MEMORY_RESULT_EXAMPLE } from './dto/memory.examples';
-import { MemoryEmbedder } from './memory-embedder.service';
 import { MemoryEnabledGuard } from './memory-enabled.guard';
-import { parseNewMemories, toMemoryDto, toNamespaceDto } from './memory.mappers';
-import { storableText } from './memory-input';
-import { MemoryService } from './memory.service';
-import { MemoryStore } from './memory-store.service';
-import { InvalidCursorError, MemoryRepository } from './memory.types';
-import { keyTenant, memoryScope, MemoryScope, SHARED_TENANT } from './namespace';
-import { rejectedForData } from './store-errors';
+import { MemoryManagementService } from './memory-management.service';
 
 @ApiTags('memory')
 @ApiBearerAuth()
@@ -62,39 +55,14 @@ import { rejectedForData } from './store-errors';
 @Controller('v1/memory/namespaces')
 @UseGuards(MemoryEnabledGuard)
 export class MemoryController {
-  private readonly logger = new Logger('Memory');
-
-  constructor(
-    private readonly store: MemoryStore,
-    private readonly memory: MemoryService,
-    private readonly embedder: MemoryEmbedder,
-  ) {}
+  constructor(private readonly memories: MemoryManagementService) {}
 
   @Get()
   @ApiOperation({ summary: "This key's memory namespaces, and the shared ones granted to it" })
   @ApiOkResponse({ type: NamespaceListDto })
   @ApiErrorResponses(401, MEMORY_UNAVAILABLE)
-  async namespaces(@Req() request: Request): Promise<NamespaceListDto> {
-    const key = request.apiKey!;
-    const granted = [...(key.sharedNamespaces ?? [])];
-    return this.use(async (repository) => {
-      const own = await repository.namespaces(keyTenant(key));
-      const shared =
-        granted.length === 0
-          ? []
-          : (await repository.namespaces(SHARED_TENANT)).filter((s) =>
-              granted.includes(s.namespace),
-            );
-      const sharedByName = new Map(shared.map((summary) => [summary.namespace, summary]));
-      const data = [
-        // A private namespace that is also granted shared is shadowed: requests reach the shared one.
-        ...own
-          .filter((s) => !sharedByName.has(s.namespace) && !granted.includes(s.namespace))
-          .map((s) => toNamespaceDto(s.namespace, s, false)),
-        ...granted.map((name) => toNamespaceDto(name, sharedByName.get(name), true)),
-      ].sort((a, b) => a.namespace.localeCompare(b.namespace));
-      return { object: 'list', data };
-    });
+  namespaces(@ApiKey() key: ApiKeyIdentity): Promise<NamespaceListDto> {
+    return this.memories.namespaces(key);
   }
 
   @Get(':namespace/memories')
@@ -104,29 +72,12 @@ export class MemoryController {
   })
   @ApiOkResponse({ type: MemoryListDto })
   @ApiErrorResponses(INVALID_NAMESPACE, 401, MEMORY_UNAVAILABLE)
-  async list(
+  list(
     @Param() params: NamespaceParamsDto,
     @Query() query: ListMemoriesQueryDto,
-    @Req() request: Request,
+    @ApiKey() key: ApiKeyIdentity,
   ): Promise<MemoryListDto> {
-    const scope = memoryScope(request.apiKey!, params.namespace);
-    const limit = query.limit === undefined ? undefined : Number(query.limit);
-    return this.use(async (repository) => {
-      if (query.q !== undefined) {
-        const found = await this.memory.search(scope, storableText(query.q), { limit });
-        return { object: 'list', data: found.map(toMemoryDto), has_more: false, next_cursor: null };
-      }
-      const page = await repository.list(scope.tenant, scope.namespace, {
-        limit: limit ?? 20,
-        cursor: query.after,
-      });
-      return {
-        object: 'list',
-        data: page.items.map(toMemoryDto),
-        has_more: page.nextCursor !== null,
-        next_cursor: page.nextCursor,
-      };
-    });
+    return this.memories.list(key, params.namespace, query);
   }
 
   @Post(':namespace/memories')
@@ -151,28 +102,17 @@ export class MemoryController {
   })
   @ApiCreatedResponse({ type: AddMemoriesResultDto, example: ADD_MEMORY_RESULT_EXAMPLE })
   @ApiErrorResponses(INVALID_NAMESPACE, 401, 413, MEMORY_UNAVAILABLE)
-  async add(
+  add(
     @Param() params: NamespaceParamsDto,
     @Query() query: AddMemoriesQueryDto,
     @Body() body: unknown,
+    @ApiKey() key: ApiKeyIdentity,
     @Req() request: Request,
   ): Promise<AddMemoriesResultDto> {
-    const scope = memoryScope(request.apiKey!, params.namespace);
-    const parsed = parseNewMemories(body);
-    const items = parsed.map((item) => ({
-      ...item,
-      conversation: query.conversation === 'true',
+    const conversation = query.conversation === 'true';
+    return this.memories.add(key, params.namespace, body, {
+      conversation,
       requestId: request.id as string,
-    }));
-    const embedded = await this.embedder.withEmbeddings(items);
-    return this.use(async (repository) => {
-      const result = await repository.add(scope.tenant, scope.namespace, embedded);
-      return {
-        object: 'list',
-        data: result.items,
-        inserted: result.inserted.length,
-        skipped: result.skipped,
-      };
     });
   }
 
@@ -180,33 +120,19 @@ export class MemoryController {
   @ApiOperation({ summary: 'Get one memory' })
   @ApiOkResponse({ type: MemoryDto })
   @ApiErrorResponses(INVALID_NAMESPACE, 401, MEMORY_NOT_FOUND, MEMORY_UNAVAILABLE)
-  async get(@Param() params: MemoryParamsDto, @Req() request: Request): Promise<MemoryDto> {
-    const scope = memoryScope(request.apiKey!, params.namespace);
-    const memory = await this.use((repository) =>
-      repository.get(scope.tenant, scope.namespace, params.id),
-    );
-    if (memory === null) {
-      throw GatewayException.memoryNotFound(params.id);
-    }
-    return toMemoryDto(memory);
+  get(@Param() params: MemoryParamsDto, @ApiKey() key: ApiKeyIdentity): Promise<MemoryDto> {
+    return this.memories.get(key, params.namespace, params.id);
   }
 
   @Delete(':namespace/memories/:id')
   @ApiOperation({ summary: 'Delete one memory' })
   @ApiOkResponse({ type: MemoryDeletedDto })
   @ApiErrorResponses(INVALID_NAMESPACE, 401, MEMORY_NOT_FOUND, MEMORY_UNAVAILABLE)
-  async remove(
+  remove(
     @Param() params: MemoryParamsDto,
-    @Req() request: Request,
+    @ApiKey() key: ApiKeyIdentity,
   ): Promise<MemoryDeletedDto> {
-    const scope = memoryScope(request.apiKey!, params.namespace);
-    const deleted = await this.use((repository) =>
-      repository.delete(scope.tenant, scope.namespace, params.id),
-    );
-    if (!deleted) {
-      throw GatewayException.memoryNotFound(params.id);
-    }
-    return { id: params.id, object: 'memory.deleted', deleted: true };
+    return this.memories.remove(key, params.namespace, params.id);
   }
 
   @Delete(':namespace')
@@ -217,53 +143,10 @@ export class MemoryController {
   })
   @ApiOkResponse({ type: NamespaceDeletedDto })
   @ApiErrorResponses(INVALID_NAMESPACE, 401, MEMORY_UNAVAILABLE)
-  async erase(
+  erase(
     @Param() params: NamespaceParamsDto,
-    @Req() request: Request,
+    @ApiKey() key: ApiKeyIdentity,
   ): Promise<NamespaceDeletedDto> {
-    const scope: MemoryScope = memoryScope(request.apiKey!, params.namespace);
-    const count = await this.use((repository) =>
-      repository.deleteNamespace(scope.tenant, scope.namespace),
-    );
-    return {
-      object: 'memory.namespace.deleted',
-      namespace: scope.namespace,
-      deleted: true,
-      deleted_count: count,
-    };
-  }
-
-  /**
-   * Store outages become 503 memory_unavailable (the cause is logged, not sent); data the store
-   * refuses is the request's fault, 400.
-   */
-  private async use<T>(work: (repository: MemoryRepository) => Promise<T>): Promise<T> {
-    let repository: MemoryRepository;
-    try {
-      repository = await this.store.repository();
-    } catch {
-      throw GatewayException.memoryUnavailable();
-    }
-    try {
-      return await work(repository);
-    } catch (error) {
-      if (error instanceof InvalidCursorError) {
-        throw GatewayException.invalidRequest(
-          "Invalid 'after': not a cursor from this list.",
-          'after',
-          'invalid_value',
-        );
-      }
-      if (rejectedForData(error)) {
-        // Input rules keep known cases from getting here; anything else is still not an outage.
-        throw GatewayException.invalidRequest(
-          'The memory store cannot hold this data.',
-          null,
-          'invalid_value',
-        );
-      }
-      this.logger.warn(`memory store error: ${(error as Error).message}`);
-      throw GatewayException.memoryUnavailable();
-    }
+    return this.memories.erase(key, params.namespace);
   }
 }

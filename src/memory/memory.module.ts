@@ -11,6 +11,8 @@ import { memoryConfig } from './memory.config';
 import { MemoryController } from './memory.controller';
 import { MemoryEnabledGuard } from './memory-enabled.guard';
 import { MemoryScrapeMetrics } from './memory-scrape-metrics';
+import { MemoryManagementService } from './memory-management.service';
+import { MemoryRouteService } from './memory-route.service';
 import { MemoryService } from './memory.service';
 import { MemoryStore } from './memory-store.service';
 import { MemoryWriter } from './memory-writer.service';
@@ -31,7 +33,9 @@ import { MemoryWriter } from './memory-writer.service';
     MemoryEnabledGuard,
     MemoryHealthIndicator,
     MemoryScrapeMetrics,
+    MemoryManagementService,
+    MemoryRouteService,
   ],
-  exports: [MemoryHealthIndicator, MemoryService, MemoryWriter],
+  exports: [MemoryHealthIndicator, MemoryRouteService],
 })
 export class MemoryModule {}

@@ -2,19 +2,19 @@ import { Body, Controller, HttpCode, Post, Query, Req, Res, UseGuards } from '@n
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 
+import { ApiKey } from '../auth/api-key.decorator';
+import type { ApiKeyIdentity } from '../auth/api-key.types';
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator';
 import { INVALID_NAMESPACE } from '../common/http/error-examples';
 import { MemoryCompletionQueryDto } from '../memory/dto/memory-query.dto';
 import { MemoryEnabledGuard } from '../memory/memory-enabled.guard';
-import { MemoryService } from '../memory/memory.service';
-import { DEFAULT_NAMESPACE, memoryScope } from '../memory/namespace';
+import { MemoryRouteService, Recalled } from '../memory/memory-route.service';
 import { CreateResponseDto } from './dto/create-response.dto';
 import { ResponseObjectDto } from './dto/response-object.dto';
 import { RESPONSE_EXAMPLES, RESPONSE_OBJECT_EXAMPLE } from './dto/responses.examples';
-import { toResponsesRequest } from './responses.controller';
-import { inputItems, toChatRequest } from './responses-request.mapper';
+import { inputItems, toChatRequest, toResponsesRequest } from './responses-request.mapper';
 import { outputTextOf } from './responses-response.mapper';
-import { ResponsesHooks, ResponsesService } from './responses.service';
+import { PreparedResponse, ResponsesHooks, ResponsesService } from './responses.service';
 
 /** `/v1/memory/responses`: the Responses API with the chat memory route's recall and capture. */
 @ApiTags('memory')
@@ -24,7 +24,7 @@ import { ResponsesHooks, ResponsesService } from './responses.service';
 export class MemoryResponsesController {
   constructor(
     private readonly responses: ResponsesService,
-    private readonly memory: MemoryService,
+    private readonly memoryRoute: MemoryRouteService,
   ) {}
 
   @Post('responses')
@@ -47,55 +47,36 @@ export class MemoryResponsesController {
   async create(
     @Body() body: CreateResponseDto,
     @Query() query: MemoryCompletionQueryDto,
+    @ApiKey() apiKey: ApiKeyIdentity,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const startedAt = new Date();
-    const apiKey = request.apiKey!;
-    const mode = query.memory ?? 'readwrite';
-    const scope = memoryScope(
-      apiKey,
-      query.namespace ?? apiKey.memoryNamespace ?? DEFAULT_NAMESPACE,
-    );
+    const turn = this.memoryRoute.begin(apiKey, query, request, response);
     const prepared = this.responses.prepare(toResponsesRequest(body), apiKey);
-    response.setHeader('x-memory-namespace', scope.namespace);
-    if (mode === 'off') {
-      response.setHeader('x-memory-status', 'off');
-      return this.responses.respond(prepared, request, response);
+    // Memory reads and keeps the conversation as chat messages.
+    const conversation = () => toChatRequest(prepared.body, false).messages;
+    const recalled = await turn.recall(conversation);
+    if (recalled === undefined || !turn.remembers) {
+      return this.responses.respond(withMemory(prepared, recalled), request, response);
     }
-    // The conversation as chat messages, which is what memory reads and keeps.
-    const messages = toChatRequest(prepared.body, false).messages;
-    let forwarded = prepared;
-    let status = 'ok';
-    if (mode === 'read' || mode === 'readwrite') {
-      const recall = await this.memory.recall(scope, messages);
-      const added = recall.messages.find((message) => !messages.includes(message));
-      if (added) {
-        const memoryItem = { type: 'message', role: 'system', content: added.content };
-        const input = [memoryItem, ...inputItems(prepared.body.input)];
-        forwarded = { ...prepared, body: { ...prepared.body, input } };
-      }
-      status = recall.available ? 'ok' : 'unavailable';
-      response.setHeader('x-memory-injected', String(recall.injected));
-      response.setHeader('x-memory-retrieval-ms', String(recall.retrievalMs));
-    }
-    response.setHeader('x-memory-status', status);
-    if (mode === 'read') {
-      return this.responses.respond(forwarded, request, response);
-    }
-    // A client that went away before the end gets nothing kept, even if the upstream finished.
     const remember: ResponsesHooks = {
       onResponse: (answer) => {
-        if (!response.destroyed && answer.status !== 'failed') {
-          this.memory.remember(
-            scope,
-            messages,
-            { content: outputTextOf(answer), model: answer.model },
-            { requestId: request.id as string, startedAt },
-          );
+        if (answer.status !== 'failed') {
+          const captured = { content: outputTextOf(answer), model: answer.model };
+          turn.remember(recalled.conversation, captured);
         }
       },
     };
-    return this.responses.respond(forwarded, request, response, remember);
+    return this.responses.respond(withMemory(prepared, recalled), request, response, remember);
   }
+}
+
+/** The memory message goes first in the input, as a system message item. */
+function withMemory(prepared: PreparedResponse, recalled: Recalled | undefined): PreparedResponse {
+  const content = recalled?.memoryMessage?.content;
+  if (content === undefined) {
+    return prepared;
+  }
+  const input = [{ type: 'message', role: 'system', content }, ...inputItems(prepared.body.input)];
+  return { ...prepared, body: { ...prepared.body, input } };
 }

@@ -1,6 +1,7 @@
 import { GatewayException } from '../common/errors/gateway.exception';
 import { ChatCompletionRequest, ChatMessage, ContentPart } from '../providers/chat.types';
 import { ResponseItem, ResponsesRequest } from '../providers/responses.types';
+import { CreateResponseDto } from './dto/create-response.dto';
 
 /**
  * Responses → Chat Completions, for upstreams that only speak Chat (Straico, OpenAI-compatible
@@ -253,4 +254,9 @@ function asText(value: unknown): string {
 
 function refused(param: string, message: string): GatewayException {
   return GatewayException.invalidRequest(message, param, 'unsupported_parameter');
+}
+
+/** The body as the client sent it (validation adds nothing), typed as the mappers read it. */
+export function toResponsesRequest(body: CreateResponseDto): ResponsesRequest {
+  return body as unknown as ResponsesRequest;
 }

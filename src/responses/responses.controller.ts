@@ -2,8 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 
+import { ApiKey } from '../auth/api-key.decorator';
+import type { ApiKeyIdentity } from '../auth/api-key.types';
 import { ApiErrorResponses } from '../common/http/api-error-responses.decorator';
-import { ResponsesRequest } from '../providers/responses.types';
 import { CreateResponseDto } from './dto/create-response.dto';
 import { ResponseObjectDto } from './dto/response-object.dto';
 import {
@@ -12,6 +13,7 @@ import {
   RESPONSE_OBJECT_EXAMPLE,
   RESPONSES_BAD_REQUEST,
 } from './dto/responses.examples';
+import { toResponsesRequest } from './responses-request.mapper';
 import { ResponsesService } from './responses.service';
 
 export const RESPONSES_DESCRIPTION =
@@ -40,10 +42,11 @@ export class ResponsesController {
   @ApiErrorResponses(RESPONSES_BAD_REQUEST, 401, 403, 404, 413, 429, 500, 502, 503, 504)
   create(
     @Body() body: CreateResponseDto,
+    @ApiKey() apiKey: ApiKeyIdentity,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const prepared = this.responses.prepare(toResponsesRequest(body), request.apiKey!);
+    const prepared = this.responses.prepare(toResponsesRequest(body), apiKey);
     return this.responses.respond(prepared, request, response);
   }
 
@@ -51,8 +54,8 @@ export class ResponsesController {
   @ApiOperation({ summary: 'Retrieve a stored response (only the key that created it can)' })
   @ApiOkResponse({ type: ResponseObjectDto, example: RESPONSE_OBJECT_EXAMPLE })
   @ApiErrorResponses(401, RESPONSE_NOT_FOUND)
-  retrieve(@Param('id') id: string, @Req() request: Request) {
-    return this.responses.get(id, request.apiKey!);
+  retrieve(@Param('id') id: string, @ApiKey() apiKey: ApiKeyIdentity) {
+    return this.responses.get(id, apiKey);
   }
 
   @Delete(':id')
@@ -61,12 +64,7 @@ export class ResponsesController {
     schema: { example: { id: 'resp_0123456789abcdef', object: 'response', deleted: true } },
   })
   @ApiErrorResponses(401, RESPONSE_NOT_FOUND)
-  remove(@Param('id') id: string, @Req() request: Request) {
-    return this.responses.delete(id, request.apiKey!);
+  remove(@Param('id') id: string, @ApiKey() apiKey: ApiKeyIdentity) {
+    return this.responses.delete(id, apiKey);
   }
-}
-
-/** The body as the client sent it (validation adds nothing), typed as the mappers read it. */
-export function toResponsesRequest(body: CreateResponseDto): ResponsesRequest {
-  return body as unknown as ResponsesRequest;
 }
