@@ -16,6 +16,13 @@ export function setupSwagger(app: INestApplication): void {
         '`{"error":{"message","type","param","code"}}`.',
     )
     .setVersion('0.1.0')
+    // Listed in the order a newcomer needs them, not in the order modules happen to register.
+    .addTag('chat', 'Chat Completions, as the OpenAI clients call them')
+    .addTag('responses', 'The Responses API, which newer clients use by default')
+    .addTag('memory', 'Completions that remember per namespace, and the memories themselves')
+    .addTag('models', 'The models this gateway can serve')
+    .addTag('health', 'Probes for Kubernetes')
+    .addTag('ops', 'Prometheus metrics')
     .addBearerAuth(
       {
         type: 'http',
