@@ -6,6 +6,7 @@ import { json } from 'express';
 
 import { AppModule } from './app.module';
 import { verifyJsonBounds } from './common/validation/json-scan';
+import { SERVED_ROUTE_HEADERS } from './completions/gateway-headers';
 import { applyRequestTimeouts, refuseDeclaredOversizeBodies } from './common/http/request-edges';
 import { appConfig } from './config/app.config';
 import { GatewayLifecycle } from './lifecycle/gateway-lifecycle';
@@ -32,10 +33,7 @@ export const CORS_EXPOSED_HEADERS = [
   'x-memory-status',
   'x-memory-injected',
   'x-memory-retrieval-ms',
-  'x-gateway-selected-model',
-  'x-gateway-selection-reason',
-  'x-gateway-fallbacks',
-  'x-straico-coins',
+  ...SERVED_ROUTE_HEADERS,
 ];
 
 /** Builds the gateway as main.ts runs it; e2e tests and the demo boot it the same way. */

@@ -7,10 +7,12 @@ import { Readable } from 'node:stream';
 
 import { abortOnClientClose } from '../common/http/abort-on-close';
 import { cutOnShutdown, shuttingDownError } from '../common/http/cut-on-shutdown';
-import { makeHeaderValuesSafe } from '../common/http/header-values';
-import { toSseFrames, withTrailers } from '../common/http/sse-frames';
+import { toSseFrames } from '../common/http/sse-frames';
+import { traceparentOf } from '../common/http/trace-context';
 import { GatewayLifecycle } from '../lifecycle/gateway-lifecycle';
-import { traceparentOf } from '../logging/logging.module';
+import { lazyProfile } from '../model-selector/request-profile';
+import { POLICY_HEADER } from '../model-selector/selection-policy';
+import { o200kTokenCounter } from '../tokens/token-counter';
 import {
   ChatCompletion,
   ChatCompletionChunk,
@@ -18,6 +20,7 @@ import {
 } from '../providers/chat.types';
 import { TokenLimiter } from '../throttling/token-limiter.service';
 import { CompletionCall, CompletionsService } from './completions.service';
+import { sendServedRoute, withRouteTrailers } from './gateway-headers';
 
 /** How a route that builds on chat completions (memory) sees and changes one exchange. */
 export interface CompletionHooks {
@@ -46,33 +49,36 @@ export class CompletionResponder {
     hooks: CompletionHooks = {},
   ): Promise<ChatCompletion | StreamableFile> {
     const call = completionCall(chatRequest, request, response, this.lifecycle.cutSignal);
-    const responseHeaders = call.context.responseHeaders;
     request.gatewayModel = this.completions.resolveModel(call.request);
-    const reservation = await this.tokens.reserve(call.apiKey, chatRequest, response);
+    const reservation = await this.tokens.reserve(call.apiKey, call.profile, response);
     if (chatRequest.stream !== true) {
-      const completion = await this.completions.complete(call).catch((error: unknown) => {
-        // Nothing was generated: the reservation goes back to the key's budget.
-        this.tokens.settle(reservation, 0);
-        throw this.lifecycle.cutSignal.aborted ? shuttingDownError() : error;
-      });
+      const { result: completion, route } = await this.completions
+        .complete(call)
+        .catch((error: unknown) => {
+          // Nothing was generated: the reservation goes back to the key's budget.
+          this.tokens.settle(reservation, 0);
+          throw this.lifecycle.cutSignal.aborted ? shuttingDownError() : error;
+        });
       this.tokens.settle(reservation, completion.usage?.total_tokens);
-      response.set(makeHeaderValuesSafe(responseHeaders));
-      request.gatewayModel = responseHeaders['x-gateway-selected-model'] ?? request.gatewayModel;
+      sendServedRoute(response, route);
+      request.gatewayModel = route.model;
       hooks.onCompletion?.(completion);
       return completion;
     }
-    const started = await this.completions.stream(call).catch((error: unknown) => {
-      this.tokens.settle(reservation, 0);
-      throw this.lifecycle.cutSignal.aborted ? shuttingDownError() : error;
-    });
+    const { result: started, route } = await this.completions
+      .stream(call)
+      .catch((error: unknown) => {
+        this.tokens.settle(reservation, 0);
+        throw this.lifecycle.cutSignal.aborted ? shuttingDownError() : error;
+      });
     // Only a key with a token limit pays for watching the chunks for usage.
     const chunks =
       reservation === undefined
         ? started
         : settleOnUsage(started, (used) => this.tokens.settle(reservation, used));
-    response.set(makeHeaderValuesSafe(responseHeaders));
+    sendServedRoute(response, route);
     // The log names the model that served, once routing (auto, fallbacks) has decided it.
-    request.gatewayModel = responseHeaders['x-gateway-selected-model'] ?? request.gatewayModel;
+    request.gatewayModel = route.model;
     response.setHeader('cache-control', 'no-cache');
     response.setHeader('x-accel-buffering', 'no');
     const relayed = cutOnShutdown(
@@ -80,7 +86,7 @@ export class CompletionResponder {
       this.lifecycle.cutSignal,
     );
     return new StreamableFile(
-      Readable.from(toSseFrames(withTrailers(relayed, response, responseHeaders))),
+      Readable.from(toSseFrames(withRouteTrailers(relayed, response, route))),
       { type: 'text/event-stream; charset=utf-8' },
     );
   }
@@ -93,8 +99,8 @@ export function completionCall(
   response: Response,
   /** Fires when the shutdown grace period is over: the upstream call is given up then. */
   cut?: AbortSignal,
-): CompletionCall & { context: { responseHeaders: Record<string, string> } } {
-  const policyHeader = request.headers['x-gateway-policy'];
+): CompletionCall {
+  const policyHeader = request.headers[POLICY_HEADER];
   return {
     policyHeader: typeof policyHeader === 'string' ? policyHeader : undefined,
     request: chatRequest,
@@ -104,8 +110,8 @@ export function completionCall(
       signal: abortOnClientClose(response, cut),
       requestId: request.id as string,
       traceparent: traceparentOf(request),
-      responseHeaders: {},
     },
+    profile: lazyProfile(chatRequest, o200kTokenCounter),
   };
 }
 

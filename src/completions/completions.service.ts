@@ -5,10 +5,10 @@ import { ApiKeyIdentity } from '../auth/api-key.types';
 import { GatewayException } from '../common/errors/gateway.exception';
 import { ProviderException } from '../common/errors/provider.exception';
 import { MetricsService } from '../metrics/metrics.service';
-import { ModelCatalog } from '../model-selector/model-catalog';
+import { ModelCatalog } from '../catalog/model-catalog';
 import { OTHER_MODEL, RequestMetrics } from '../metrics/request-metrics';
 import { UpstreamMeter } from '../metrics/upstream-meter';
-import { ProviderContext } from '../providers/chat-provider.interface';
+import { ProviderContext, UpstreamFacts } from '../providers/chat-provider.interface';
 import {
   ChatCompletion,
   ChatCompletionChunk,
@@ -19,19 +19,28 @@ import { withRetries } from '../providers/shared/retry';
 import { CircuitBreakers, isBrokenCircuit } from '../routing/circuit-breakers.service';
 import { RouteCandidate, RoutePlan, RoutePlanner } from '../routing/route-planner.service';
 import { routingConfig } from '../routing/routing.config';
+import { Served, ServedRoute } from '../routing/served-route';
+import { RequestProfile } from '../model-selector/request-profile';
+import { fallbacksHeader } from './gateway-headers';
 
 export interface CompletionCall {
   request: ChatCompletionRequest;
   apiKey: ApiKeyIdentity;
   context: ProviderContext;
-  /** The `x-gateway-policy` request header, for `auto`. */
+  /** The request's selection policy header, for `auto`. */
   policyHeader?: string;
   /** The request's metrics record, when the metrics middleware started one. */
   timing?: RequestMetrics;
+  /** The request's profile (token estimate, needs): computed once, by whoever asks first. */
+  profile: () => RequestProfile;
 }
 
-const SELECTED_MODEL_HEADER = 'x-gateway-selected-model';
-const FALLBACKS_HEADER = 'x-gateway-fallbacks';
+/** How a route runs one call: the request carries the route's upstream model id. */
+export type RouteRun<T> = (
+  candidate: RouteCandidate,
+  request: ChatCompletionRequest,
+  context: ProviderContext,
+) => T;
 
 @Injectable()
 export class CompletionsService {
@@ -43,10 +52,10 @@ export class CompletionsService {
     private readonly catalog: ModelCatalog,
   ) {}
 
-  async complete(call: CompletionCall): Promise<ChatCompletion> {
+  complete(call: CompletionCall): Promise<Served<ChatCompletion>> {
     return this.completeWith(
       call,
-      (candidate, request) => candidate.provider.complete(request, call.context),
+      (candidate, request, context) => candidate.provider.complete(request, context),
       (completion) => completion.usage,
     );
   }
@@ -57,24 +66,24 @@ export class CompletionsService {
    */
   async completeWith<T>(
     call: CompletionCall,
-    run: (candidate: RouteCandidate, request: ChatCompletionRequest) => Promise<T>,
+    run: RouteRun<Promise<T>>,
     usageOf: (result: T) => CompletionUsage | null | undefined,
-  ): Promise<T> {
-    const plan = this.planner.plan(call.request, call.apiKey, call.policyHeader);
+  ): Promise<Served<T>> {
+    const plan = this.plan(call);
     const meter = this.metrics.upstreamMeter(call.timing, call.context.signal);
     try {
-      const result = await this.serve(plan, call, meter, run);
-      meter.usage(usageOf(result));
-      return result;
+      const served = await this.serve(plan, call, meter, run);
+      meter.usage(usageOf(served.result));
+      return served;
     } finally {
       meter.end();
     }
   }
 
-  async stream(call: CompletionCall): Promise<AsyncIterable<ChatCompletionChunk>> {
+  stream(call: CompletionCall): Promise<Served<AsyncIterable<ChatCompletionChunk>>> {
     return this.streamWith(
       call,
-      (candidate, request) => candidate.provider.stream(request, call.context),
+      (candidate, request, context) => candidate.provider.stream(request, context),
       (meter, chunk) => meter.chunk(chunk),
     );
   }
@@ -86,19 +95,20 @@ export class CompletionsService {
    */
   async streamWith<T>(
     call: CompletionCall,
-    open: (candidate: RouteCandidate, request: ChatCompletionRequest) => AsyncIterable<T>,
+    open: RouteRun<AsyncIterable<T>>,
     observe: (meter: UpstreamMeter, item: T) => void,
-  ): Promise<AsyncIterable<T>> {
-    const plan = this.planner.plan(call.request, call.apiKey, call.policyHeader);
+  ): Promise<Served<AsyncIterable<T>>> {
+    const plan = this.plan(call);
     const meter = this.metrics.upstreamMeter(call.timing, call.context.signal);
-    const { first, iterator } = await this.serve(plan, call, meter, async (candidate, request) => {
-      const started = open(candidate, request)[Symbol.asyncIterator]();
+    const served = await this.serve(plan, call, meter, async (candidate, request, context) => {
+      const started = open(candidate, request, context)[Symbol.asyncIterator]();
       return { first: await started.next(), iterator: started };
     }).catch((error: unknown) => {
       meter.end();
       throw error;
     });
-    return (async function* primed() {
+    const { first, iterator } = served.result;
+    const items = (async function* primed() {
       try {
         if (first.done) {
           return;
@@ -117,6 +127,14 @@ export class CompletionsService {
         meter.end();
       }
     })();
+    return { result: items, route: served.route };
+  }
+
+  private plan(call: CompletionCall): RoutePlan {
+    return this.planner.plan(call.request, call.apiKey, {
+      policyHeader: call.policyHeader,
+      profile: call.profile,
+    });
   }
 
   /**
@@ -147,8 +165,8 @@ export class CompletionsService {
     plan: RoutePlan,
     call: CompletionCall,
     meter: UpstreamMeter,
-    run: (candidate: RouteCandidate, request: ChatCompletionRequest) => Promise<T>,
-  ): Promise<T> {
+    run: RouteRun<Promise<T>>,
+  ): Promise<Served<T>> {
     const failed: string[] = [];
     let lastError: unknown;
     let nextProbeMs = Infinity;
@@ -163,10 +181,20 @@ export class CompletionsService {
       }
       const request = { ...call.request, model: candidate.upstreamModel };
       const provider = candidate.provider.id;
+      const route: ServedRoute = {
+        provider,
+        model: candidate.label,
+        selectionReason: plan.selectionReason,
+        fallbacks: [...failed],
+      };
+      const context: ProviderContext = {
+        ...call.context,
+        report: (facts) => applyFacts(route, facts),
+      };
       let tries = 0;
       const attempt = () => {
         meter.attempt(provider, tries++ > 0);
-        return run(candidate, request).catch((error: unknown) => {
+        return run(candidate, request, context).catch((error: unknown) => {
           meter.failed(error, provider);
           throw error;
         });
@@ -180,14 +208,8 @@ export class CompletionsService {
               : withRetries(attempt, this.routing.retry, call.context.signal),
           (signal) => probeRoute(candidate, signal),
         );
-        const headers = call.context.responseHeaders;
-        Object.assign(headers, plan.headers, {
-          // A provider that chose the model itself (Straico's selector) has named it already.
-          [SELECTED_MODEL_HEADER]: headers[SELECTED_MODEL_HEADER] ?? candidate.label,
-          ...(failed.length > 0 ? { [FALLBACKS_HEADER]: failed.join(', ') } : {}),
-        });
-        meter.servedBy(provider, this.metricLabel(candidate, headers[SELECTED_MODEL_HEADER]));
-        return result;
+        meter.servedBy(provider, this.metricLabel(candidate, route.model));
+        return { result, route };
       } catch (error) {
         if (call.context.signal.aborted || !canFailOver(error)) {
           throw error;
@@ -202,10 +224,7 @@ export class CompletionsService {
         : GatewayException.noProvider(
             `No route can serve this request right now: ${failed.join(', ') || 'no enabled provider'}.`,
           );
-    // The client learns which routes were tried, on failure as on success.
-    if (failed.length > 0) {
-      error.headers[FALLBACKS_HEADER] = failed.join(', ');
-    }
+    Object.assign(error.headers, fallbacksHeader(failed));
     if (lastError === undefined && Number.isFinite(nextProbeMs)) {
       // Every route was open: come back when the first of them is probed again.
       error.headers['retry-after'] = String(Math.max(1, Math.ceil(nextProbeMs / 1000)));
@@ -222,8 +241,21 @@ function probeRoute(candidate: RouteCandidate, signal: AbortSignal): Promise<unk
       messages: [{ role: 'user', content: 'ping' }],
       max_tokens: 1,
     },
-    { signal, requestId: `circuit-probe:${candidate.circuit}`, responseHeaders: {} },
+    { signal, requestId: `circuit-probe:${candidate.circuit}` },
   );
+}
+
+/** A provider that chose the model itself (Straico's selector) names it, and why. */
+function applyFacts(route: ServedRoute, facts: UpstreamFacts): void {
+  if (facts.model !== undefined) {
+    route.model = facts.model;
+  }
+  if (facts.selectionReason !== undefined) {
+    route.selectionReason = facts.selectionReason;
+  }
+  if (facts.coins !== undefined) {
+    route.coins = facts.coins;
+  }
 }
 
 function canFailOver(error: unknown): boolean {

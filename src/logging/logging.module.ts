@@ -7,6 +7,7 @@ import pino, { Logger as Pino } from 'pino';
 
 import '../auth/api-key.types';
 import '../common/request/request-augmentation';
+import { traceIdOf } from '../common/http/trace-context';
 import { appConfig } from '../config/app.config';
 import { PinoLoggerService } from './pino-logger.service';
 
@@ -22,26 +23,6 @@ export function assignRequestId(request: IncomingMessage, response: ServerRespon
     typeof incoming === 'string' && CLIENT_REQUEST_ID.test(incoming) ? incoming : randomUUID();
   response.setHeader('x-request-id', id);
   return id;
-}
-
-// W3C Trace Context: version-traceid-parentid-flags; all-zero ids are invalid by the spec.
-const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-([\da-f]{16})-[\da-f]{2}$/;
-const ZERO_TRACE = '0'.repeat(32);
-
-/** The caller's W3C `traceparent` header when it is well-formed, to pass on upstream. */
-export function traceparentOf(request: IncomingMessage): string | undefined {
-  const header = request.headers.traceparent;
-  const value = typeof header === 'string' ? header.trim() : '';
-  const match = TRACEPARENT.exec(value);
-  return match && match[1] !== ZERO_TRACE ? value : undefined;
-}
-
-/**
- * The trace id of a W3C `traceparent` header, so a log line can be found from the caller's
- * OpenTelemetry trace; undefined when the header is absent or malformed.
- */
-export function traceIdOf(request: IncomingMessage): string | undefined {
-  return traceparentOf(request)?.slice(3, 35);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ChatMessage } from '../providers/chat.types';
-import { o200kTokenCounter } from '../model-selector/token-counter';
+import { o200kTokenCounter } from '../tokens/token-counter';
 import {
   MEMORY_MESSAGE_HEADER,
   memoryMessage,

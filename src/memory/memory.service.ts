@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 
 import { MetricsService } from '../metrics/metrics.service';
-import { o200kTokenCounter } from '../model-selector/token-counter';
+import { o200kTokenCounter } from '../tokens/token-counter';
 import { ChatMessage } from '../providers/chat.types';
 import { CapturedAnswer } from './answer-capture';
 import { memoryConfig } from './memory.config';

@@ -4,11 +4,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { DEFAULT_CATALOG } from './default-catalog';
+import { DEFAULT_CATALOG } from '../catalog/default-catalog';
 import { modelSelectorConfig, resolveSelector } from './model-selector.config';
 import { withEnv } from '../common/testing/with-env';
 
-const EXAMPLE = join(__dirname, 'models.example.yaml');
+const EXAMPLE = join(__dirname, '../catalog/models.example.yaml');
 const VARIABLES = ['MODELS_FILE', 'SELECTOR', 'SELECTOR_DEFAULT_POLICY'];
 
 function load(env: Record<string, string>) {

@@ -3,9 +3,9 @@ import { IsIn, IsOptional, IsString } from 'class-validator';
 import { readFileSync } from 'node:fs';
 
 import { envString, InvalidConfigError, validateEnv } from '../config/validate-env';
-import { DEFAULT_CATALOG } from './default-catalog';
-import { parseCatalogFile } from './model-catalog.file';
-import { CatalogModel } from './model-catalog.types';
+import { DEFAULT_CATALOG } from '../catalog/default-catalog';
+import { parseCatalogFile } from '../catalog/model-catalog.file';
+import { CatalogModel } from '../catalog/model-catalog.types';
 import { SELECTION_POLICIES, SelectionPolicy } from './selection-policy';
 
 /** Who decides `auto`: the gateway's own selector or Straico's smart_llm_selector. */

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, type ConfigType } from '@nestjs/config';
 
-import { ModelCatalog } from './model-catalog';
+import { ModelCatalog } from '../catalog/model-catalog';
 import { modelSelectorConfig } from './model-selector.config';
 import { ModelSelectorService, TOKEN_COUNTER } from './model-selector.service';
-import { o200kTokenCounter } from './token-counter';
+import { o200kTokenCounter } from '../tokens/token-counter';
 
 /** The model catalog (MODELS_FILE or the built-in one) and the gateway's `auto` selector. */
 @Module({

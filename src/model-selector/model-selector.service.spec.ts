@@ -4,12 +4,12 @@ import { Test } from '@nestjs/testing';
 
 import { GatewayException } from '../common/errors/gateway.exception';
 import { ChatCompletionRequest } from '../providers/chat.types';
-import { ModelCatalog } from './model-catalog';
+import { ModelCatalog } from '../catalog/model-catalog';
 import { NoFitCause, NoModelFitsError } from './model-selector';
 import { ModelSelectorModule } from './model-selector.module';
 import { ModelSelectorService, toGatewayException } from './model-selector.service';
 import { profileRequest } from './request-profile';
-import { o200kTokenCounter } from './token-counter';
+import { o200kTokenCounter } from '../tokens/token-counter';
 
 const VARIABLES = ['MODELS_FILE', 'SELECTOR', 'SELECTOR_DEFAULT_POLICY'];
 
@@ -52,21 +52,20 @@ describe('ModelSelectorService', () => {
     expect(moduleRef.get(ModelCatalog).get('gpt-4o')?.aliases).toEqual(['smart']);
   });
 
-  it('should resolve aliases through the catalog', async () => {
-    const selector = await service();
-    expect(selector.resolveAlias('fast')).toBe('gpt-4o-mini');
-    expect(selector.resolveAlias('unknown')).toBeUndefined();
-  });
-
-  it('should select with the default policy and explain it in two headers', async () => {
+  it('should select with the default policy and explain the choice', async () => {
     const selection = (await service()).select(ask('Hi there!'));
     expect(selection.policy).toBe('balance');
     expect(selection.model.id).toBe('gpt-4o-mini');
-    expect(selection.headers).toEqual({
-      'x-gateway-selected-model': 'gpt-4o-mini',
-      'x-gateway-selection-reason': selection.reason,
-    });
     expect(selection.reason).toMatch(/^tier=small \(\d+ prompt tokens\); policy=balance;/);
+  });
+
+  it('should select from the profile it is given instead of profiling the request again', async () => {
+    // A short greeting profiled as a long prompt: only the given profile can make it large.
+    const request = ask('Hi there!');
+    const given = { ...profileRequest(request, o200kTokenCounter), promptTokens: 9_000 };
+    const selection = (await service()).select(request, { profile: given });
+    expect(selection.profile).toBe(given);
+    expect(selection.reason).toMatch(/^tier=small \(9\.0k prompt tokens\)/);
   });
 
   it.each([
@@ -108,11 +107,11 @@ describe('ModelSelectorService', () => {
 
   it('should use SELECTOR_DEFAULT_POLICY and the catalog file', async () => {
     const selector = await service({
-      MODELS_FILE: `${__dirname}/models.example.yaml`,
+      MODELS_FILE: `${__dirname}/../catalog/models.example.yaml`,
       SELECTOR_DEFAULT_POLICY: 'quality',
     });
     expect(selector.parsePolicy('auto')).toBe('quality');
-    expect(selector.resolveAlias('acme-expert')).toBe('gpt-4o');
+    expect(selector.catalog.resolveAlias('acme-expert')).toBe('gpt-4o');
     expect(selector.select(ask('Hi')).model.id).toBe('gpt-4o');
   });
 

@@ -3,31 +3,29 @@ import type { ConfigType } from '@nestjs/config';
 
 import { GatewayException } from '../common/errors/gateway.exception';
 import { ChatCompletionRequest } from '../providers/chat.types';
-import { ModelCatalog } from './model-catalog';
+import { ModelCatalog } from '../catalog/model-catalog';
 import { modelSelectorConfig, resolveSelector, SelectorKind } from './model-selector.config';
 import { NoFitCause, NoModelFitsError, Selection, selectModel } from './model-selector';
 import { profileRequest, RequestProfile } from './request-profile';
 import { isAutoModel, parsePolicy, SelectionPolicy } from './selection-policy';
-import { TokenCounter } from './token-counter';
+import { TokenCounter } from '../tokens/token-counter';
 
 export const TOKEN_COUNTER = Symbol('TOKEN_COUNTER');
-export const SELECTED_MODEL_HEADER = 'x-gateway-selected-model';
-export const SELECTION_REASON_HEADER = 'x-gateway-selection-reason';
 
 export interface SelectRequestOptions {
-  /** The request's `x-gateway-policy` header; the `auto:<policy>` suffix wins over it. */
+  /** The request's policy header; the `auto:<policy>` suffix wins over it. */
   policyHeader?: string | readonly string[];
   /** The caller key's allowed models (ids or aliases); undefined means any. */
   allowed?: ReadonlySet<string>;
   /** False while a model's upstream circuit is open; every model is healthy by default. */
   isHealthy?: (id: string) => boolean;
+  /** The request's profile when the caller has it already (the token limiter made it). */
+  profile?: RequestProfile;
 }
 
 export interface GatewaySelection extends Selection {
   policy: SelectionPolicy;
   profile: RequestProfile;
-  /** The two answer headers that explain the choice. */
-  headers: Record<string, string>;
 }
 
 /**
@@ -42,10 +40,6 @@ export class ModelSelectorService {
     readonly catalog: ModelCatalog,
     @Inject(TOKEN_COUNTER) private readonly tokenizer: TokenCounter,
   ) {}
-
-  resolveAlias(name: string): string | undefined {
-    return this.catalog.resolveAlias(name);
-  }
 
   isAuto(model: string | null | undefined): boolean {
     return isAutoModel(model);
@@ -66,22 +60,14 @@ export class ModelSelectorService {
 
   select(request: ChatCompletionRequest, options: SelectRequestOptions = {}): GatewaySelection {
     const policy = this.parsePolicy(request.model, options.policyHeader);
-    const profile = profileRequest(request, this.tokenizer);
+    const profile = options.profile ?? profileRequest(request, this.tokenizer);
     try {
       const selection = selectModel(profile, this.catalog.all(), {
         policy,
         allowed: options.allowed && this.catalog.allowedIds(options.allowed),
         isHealthy: options.isHealthy ?? (() => true),
       });
-      return {
-        ...selection,
-        policy,
-        profile,
-        headers: {
-          [SELECTED_MODEL_HEADER]: selection.model.id,
-          [SELECTION_REASON_HEADER]: selection.reason,
-        },
-      };
+      return { ...selection, policy, profile };
     } catch (error) {
       throw error instanceof NoModelFitsError ? toGatewayException(error, profile) : error;
     }

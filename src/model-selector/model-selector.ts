@@ -1,4 +1,4 @@
-import { CatalogModel, MODEL_TIERS, ModelTier, tierRank } from './model-catalog.types';
+import { CatalogModel, MODEL_TIERS, ModelTier, tierRank } from '../catalog/model-catalog.types';
 import { RequestProfile } from './request-profile';
 import { SelectionPolicy } from './selection-policy';
 

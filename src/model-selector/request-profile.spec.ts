@@ -2,7 +2,7 @@ import { countTokens } from 'gpt-tokenizer/cjs/encoding/o200k_base';
 
 import { ChatCompletionRequest, ChatMessage } from '../providers/chat.types';
 import { DEFAULT_OUTPUT_TOKENS, profileRequest } from './request-profile';
-import { o200kTokenCounter, TokenCounter } from './token-counter';
+import { o200kTokenCounter, TokenCounter } from '../tokens/token-counter';
 
 function request(
   messages: ChatMessage[],

@@ -1,7 +1,7 @@
 import { ChatCompletionRequest, ChatMessage } from '../providers/chat.types';
 import { ComplexityCues, CUE_SCAN_CHARS, findCues } from './complexity-cues';
-import { ModelTier } from './model-catalog.types';
-import { TokenCounter } from './token-counter';
+import { ModelTier } from '../catalog/model-catalog.types';
+import { TokenCounter } from '../tokens/token-counter';
 
 /** What the selector needs to know about a request. */
 export interface RequestProfile {
@@ -50,6 +50,15 @@ const LENGTH_STEPS = [500, 2_000, 8_000];
 const DEPTH_STEPS = [4, 10];
 const MEDIUM_FROM = 2;
 const LARGE_FROM = 4;
+
+/** The request's profile, made on first use and then kept: one tokenisation per request. */
+export function lazyProfile(
+  request: ChatCompletionRequest,
+  tokenizer: TokenCounter,
+): () => RequestProfile {
+  let profile: RequestProfile | undefined;
+  return () => (profile ??= profileRequest(request, tokenizer));
+}
 
 export function profileRequest(
   request: ChatCompletionRequest,

@@ -1,5 +1,5 @@
 import { GatewayException } from '../common/errors/gateway.exception';
-import { isAutoModel, parsePolicy, toStraicoPricingMethod } from './selection-policy';
+import { isAutoModel, parsePolicy } from './selection-policy';
 
 function thrownBy(action: () => unknown): GatewayException {
   try {
@@ -61,15 +61,5 @@ describe('parsePolicy', () => {
     expect(error.getStatus()).toBe(400);
     expect(error.body).toMatchObject({ param: null, code: 'invalid_value' });
     expect(error.body.message).toContain('x-gateway-policy header value `fastest`');
-  });
-});
-
-describe('toStraicoPricingMethod', () => {
-  it.each([
-    ['cost', 'budget'],
-    ['balance', 'balance'],
-    ['quality', 'quality'],
-  ] as const)('should map %s to %s', (policy, method) => {
-    expect(toStraicoPricingMethod(policy)).toBe(method);
   });
 });

@@ -34,11 +34,6 @@ export function parsePolicy(
   return fallback;
 }
 
-/** The pricing method Straico's own selector takes for the same policy. */
-export function toStraicoPricingMethod(policy: SelectionPolicy): 'budget' | 'balance' | 'quality' {
-  return policy === 'cost' ? 'budget' : policy;
-}
-
 function policyOrThrow(raw: string, param: string | null, what: string): SelectionPolicy {
   const name = raw.trim().toLowerCase();
   const policy = SYNONYMS[name] ?? SELECTION_POLICIES.find((known) => known === name);

@@ -14,10 +14,19 @@ export interface ProviderContext {
   /** The caller's W3C `traceparent`, when well-formed: passed on so the trace continues upstream. */
   readonly traceparent?: string;
   /**
-   * Facts about the answer for the client, as response headers (e.g. which model a selector
-   * chose and why). Filled by the provider; sent as headers, or as trailers after a stream.
+   * Called once the upstream has answered, with facts only it knows (an upstream selector's
+   * pick and why, the cost); for an emulated stream that is after the first chunks went out.
    */
-  readonly responseHeaders: Record<string, string>;
+  readonly report?: (facts: UpstreamFacts) => void;
+}
+
+/** What an upstream says about its answer beyond the answer itself. */
+export interface UpstreamFacts {
+  /** The public id of the model the upstream's own selector chose (as GET /v1/models lists it). */
+  model?: string;
+  selectionReason?: string;
+  /** Straico's price of the answer, in coins. */
+  coins?: number;
 }
 
 /**
@@ -44,6 +53,8 @@ export interface ChatProvider {
   readonly retriesInternally?: boolean;
   /** Refreshes the model list from the upstream; used at boot, on TTL expiry and by /v1/models. */
   listModels(signal?: AbortSignal): Promise<readonly ProviderModel[]>;
+  /** Calls `listener` with each newly fetched list (a selector's models join the catalog). */
+  onModelsChanged?(listener: (models: readonly ProviderModel[]) => void): void;
   /** `request.model` is already the upstream's own model id. */
   complete(request: ChatCompletionRequest, context: ProviderContext): Promise<ChatCompletion>;
   /** Yields OpenAI `chat.completion.chunk` objects; ends after the upstream's last chunk. */
@@ -51,8 +62,6 @@ export interface ChatProvider {
     request: ChatCompletionRequest,
     context: ProviderContext,
   ): AsyncIterable<ChatCompletionChunk>;
-  /** Resolves when the upstream answers; used by the readiness probe. */
-  healthCheck(signal: AbortSignal): Promise<void>;
   /**
    * OpenAI `/embeddings`: one vector per input, in order. Only OpenAI-compatible upstreams
    * have it; memory uses it for hybrid ranking when MEMORY_EMBEDDINGS_MODEL is set.

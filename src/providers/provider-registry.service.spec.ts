@@ -38,7 +38,6 @@ function stubProvider(id: string, options: StubOptions = {}): StubProvider {
     stream: () => {
       throw new Error('not used in these tests');
     },
-    healthCheck: () => Promise.resolve(),
   };
   return stub;
 }

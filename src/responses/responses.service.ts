@@ -6,10 +6,9 @@ import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 
 import { ApiKeyIdentity } from '../auth/api-key.types';
-import { makeHeaderValuesSafe } from '../common/http/header-values';
-import { withTrailers } from '../common/http/sse-frames';
 import { completionCall } from '../completions/completion-responder';
 import { CompletionsService } from '../completions/completions.service';
+import { sendServedRoute, withRouteTrailers } from '../completions/gateway-headers';
 import { UpstreamMeter } from '../metrics/upstream-meter';
 import { ProviderContext, ResponsesNotServedError } from '../providers/chat-provider.interface';
 import { ChatCompletionChunk } from '../providers/chat.types';
@@ -84,14 +83,13 @@ export class ResponsesService {
   ): Promise<ResponseObject | StreamableFile> {
     const body = prepared.body;
     const call = completionCall(toChatRequest(body, false), request, response);
-    const headers = call.context.responseHeaders;
     const meta: ResponseMeta = {
       id: mintId('resp'),
       createdAt: Math.floor(Date.now() / 1000),
       request: body,
     };
     request.gatewayModel = this.completions.resolveModel(call.request);
-    const reservation = await this.tokens.reserve(call.apiKey, call.request, response);
+    const reservation = await this.tokens.reserve(call.apiKey, call.profile, response);
     const finish = (result: ResponseObject) => {
       const final = { ...result, previous_response_id: body.previous_response_id ?? null };
       if (body.store !== false) {
@@ -106,23 +104,27 @@ export class ResponsesService {
       return final;
     };
     if (body.stream !== true) {
-      const result = await this.completions
+      const { result, route } = await this.completions
         .completeWith(
           call,
-          (candidate) => this.createOn(candidate, body, meta, call.context),
+          (candidate, _request, context) => this.createOn(candidate, body, meta, context),
           (answer) => toChatUsage(answer.usage),
         )
         .catch((error: unknown) => this.giveBack(reservation, error));
       this.tokens.settle(reservation, result.usage?.total_tokens);
-      response.set(makeHeaderValuesSafe(headers));
-      request.gatewayModel = headers['x-gateway-selected-model'] ?? request.gatewayModel;
+      sendServedRoute(response, route);
+      request.gatewayModel = route.model;
       return finish(result);
     }
-    const events = await this.completions
-      .streamWith(call, (candidate) => this.streamOn(candidate, body, meta, call.context), observe)
+    const { result: events, route } = await this.completions
+      .streamWith(
+        call,
+        (candidate, _request, context) => this.streamOn(candidate, body, meta, context),
+        observe,
+      )
       .catch((error: unknown) => this.giveBack(reservation, error));
-    response.set(makeHeaderValuesSafe(headers));
-    request.gatewayModel = headers['x-gateway-selected-model'] ?? request.gatewayModel;
+    sendServedRoute(response, route);
+    request.gatewayModel = route.model;
     response.setHeader('cache-control', 'no-cache');
     response.setHeader('x-accel-buffering', 'no');
     const watched = this.watch(events, body, (final) => {
@@ -130,7 +132,7 @@ export class ResponsesService {
       finish(final);
     });
     return new StreamableFile(
-      Readable.from(toResponseSseFrames(withTrailers(watched, response, headers))),
+      Readable.from(toResponseSseFrames(withRouteTrailers(watched, response, route))),
       { type: 'text/event-stream; charset=utf-8' },
     );
   }

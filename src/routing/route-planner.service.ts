@@ -1,21 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 
 import { ApiKeyIdentity } from '../auth/api-key.types';
 import { GatewayException } from '../common/errors/gateway.exception';
-import { ModelCatalog } from '../model-selector/model-catalog';
-import { CatalogModel } from '../model-selector/model-catalog.types';
+import { ModelCatalog } from '../catalog/model-catalog';
+import { CatalogModel } from '../catalog/model-catalog.types';
 import { ModelSelectorService } from '../model-selector/model-selector.service';
-import { toStraicoPricingMethod } from '../model-selector/selection-policy';
+import { RequestProfile } from '../model-selector/request-profile';
 import { ChatProvider } from '../providers/chat-provider.interface';
 import { ChatCompletionRequest, ProviderModel } from '../providers/chat.types';
 import { ProviderRegistry } from '../providers/provider-registry.service';
+import { straicoAutoModel } from '../providers/straico/straico-auto';
 import { CircuitBreakers } from './circuit-breakers.service';
 
 /** One way to serve a request: a provider, the id it knows the model by, and a circuit. */
 export interface RouteCandidate {
   provider: ChatProvider;
   upstreamModel: string;
-  /** The public model id, as clients and the answer's headers name it. */
+  /** The public model id, as clients and the served route name it. */
   label: string;
   /** The circuit breaker's key: provider and upstream model. */
   circuit: string;
@@ -24,8 +25,15 @@ export interface RouteCandidate {
 export interface RoutePlan {
   /** The first candidate, then its fallback chain, in order. */
   candidates: RouteCandidate[];
-  /** Headers explaining the plan (selected model and why, for `auto`). */
-  headers: Record<string, string>;
+  /** Why the gateway's `auto` chose the first candidate's model. */
+  selectionReason?: string;
+}
+
+export interface PlanOptions {
+  /** The request's selection policy header, for `auto`. */
+  policyHeader?: string;
+  /** The request's profile, shared with whoever else needs it (the token limiter). */
+  profile?: () => RequestProfile;
 }
 
 /**
@@ -34,9 +42,7 @@ export interface RoutePlan {
  * fallback chain appended, skipping disabled providers.
  */
 @Injectable()
-export class RoutePlanner {
-  private discoveredFrom?: readonly ProviderModel[];
-
+export class RoutePlanner implements OnModuleInit {
   constructor(
     private readonly registry: ProviderRegistry,
     private readonly selector: ModelSelectorService,
@@ -44,47 +50,59 @@ export class RoutePlanner {
     private readonly breakers: CircuitBreakers,
   ) {}
 
-  plan(request: ChatCompletionRequest, apiKey: ApiKeyIdentity, policyHeader?: string): RoutePlan {
-    this.joinDiscoveredModels();
+  /** Models a provider discovers at run time (Straico's list) join the catalog as they change. */
+  onModuleInit(): void {
+    const straico = this.registry.modelSelector();
+    const join = (listed: readonly ProviderModel[]) => this.catalog.addDiscovered(listed);
+    join(straico?.cachedModels() ?? []);
+    straico?.onModelsChanged?.(join);
+  }
+
+  plan(
+    request: ChatCompletionRequest,
+    apiKey: ApiKeyIdentity,
+    options: PlanOptions = {},
+  ): RoutePlan {
     const model = request.model;
     if (this.selector.isAuto(model)) {
-      return this.planAuto(request, apiKey, policyHeader);
+      return this.planAuto(request, apiKey, options);
     }
     const entry = this.catalog.get(model);
     this.assertAllowed(apiKey, model, entry);
     const chain = entry ? this.chain(entry, apiKey) : [];
     if (chain.length > 0) {
-      return { candidates: chain, headers: {} };
+      return { candidates: chain };
     }
     const route = this.registry.resolve(model);
-    return {
-      candidates: [this.candidate(route.provider, route.upstreamModel, model)],
-      headers: {},
-    };
+    return { candidates: [this.candidate(route.provider, route.upstreamModel, model)] };
   }
 
   private planAuto(
     request: ChatCompletionRequest,
     apiKey: ApiKeyIdentity,
-    policyHeader: string | undefined,
+    { policyHeader, profile }: PlanOptions,
   ): RoutePlan {
     const straico = this.registry.modelSelector();
     if (this.selector.selectorFor(straico !== undefined) === 'straico') {
       // Without an explicit policy Straico's provider applies its own default (STRAICO_PRICING_METHOD).
       const explicit = request.model?.startsWith('auto:') || policyHeader !== undefined;
       const policy = this.selector.parsePolicy(request.model, policyHeader);
-      const upstream = explicit ? `auto:${toStraicoPricingMethod(policy)}` : 'auto';
+      const upstream = straicoAutoModel(explicit ? policy : undefined);
       if (apiKey.allowedModels && !apiKey.allowedModels.has(request.model ?? 'auto')) {
         throw GatewayException.modelNotAllowed(request.model ?? 'auto');
       }
-      return { candidates: [this.candidate(straico!, upstream, upstream)], headers: {} };
+      return { candidates: [this.candidate(straico!, upstream, upstream)] };
     }
     const selection = this.selector.select(request, {
       policyHeader,
       allowed: apiKey.allowedModels,
       isHealthy: (id) => this.isServable(id),
+      profile: profile?.(),
     });
-    return { candidates: this.chain(selection.model, apiKey), headers: selection.headers };
+    return {
+      candidates: this.chain(selection.model, apiKey),
+      selectionReason: selection.reason,
+    };
   }
 
   /** A catalog model and its fallbacks, minus disabled providers and models the key may not use. */
@@ -123,15 +141,5 @@ export class RoutePlanner {
       return;
     }
     throw GatewayException.modelNotAllowed(model);
-  }
-
-  /** Models a provider discovers at run time (Straico's list) join the catalog as they change. */
-  private joinDiscoveredModels(): void {
-    const straico = this.registry.modelSelector();
-    const listed = straico?.cachedModels();
-    if (listed && listed.length > 0 && listed !== this.discoveredFrom) {
-      this.catalog.addDiscovered(listed);
-      this.discoveredFrom = listed;
-    }
   }
 }

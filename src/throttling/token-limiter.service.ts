@@ -10,9 +10,7 @@ import type { Response } from 'express';
 
 import { ApiKeyIdentity } from '../auth/api-key.types';
 import { GatewayException } from '../common/errors/gateway.exception';
-import { profileRequest } from '../model-selector/request-profile';
-import { o200kTokenCounter } from '../model-selector/token-counter';
-import { ChatCompletionRequest } from '../providers/chat.types';
+import type { RequestProfile } from '../model-selector/request-profile';
 import { failFastRedis } from './rate-limit-storage';
 import { formatResetDuration } from './rate-limit-headers';
 import { InMemoryTokenBudget, RedisTokenBudget, TokenBudget } from './token-budget';
@@ -49,17 +47,20 @@ export class TokenLimiter implements OnApplicationBootstrap, OnApplicationShutdo
           );
   }
 
-  /** Undefined when the key has no token limit (or the budget store failed open). */
+  /**
+   * Undefined when the key has no token limit (or the budget store failed open). The request's
+   * profile is asked for only when there is a limit; routing reuses it for `auto`.
+   */
   async reserve(
     apiKey: ApiKeyIdentity,
-    request: ChatCompletionRequest,
+    profileOf: () => RequestProfile,
     response: Response,
   ): Promise<TokenReservation | undefined> {
     const limit = apiKey.tpm ?? this.config.tpm;
     if (limit === undefined) {
       return undefined;
     }
-    const profile = profileRequest(request, o200kTokenCounter);
+    const profile = profileOf();
     const tokens =
       profile.promptTokens + (profile.explicitOutput ? profile.requestedOutputTokens : 0);
     const key = `key:${apiKey.id}`;

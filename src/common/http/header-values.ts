@@ -12,11 +12,3 @@ export function safeHeaderValue(value: string): string {
     ? printable.slice(0, MAX_HEADER_VALUE_LENGTH)
     : printable;
 }
-
-/** Makes every value of a header map safe, in place. */
-export function makeHeaderValuesSafe(headers: Record<string, string>): Record<string, string> {
-  for (const [name, value] of Object.entries(headers)) {
-    headers[name] = safeHeaderValue(String(value));
-  }
-  return headers;
-}

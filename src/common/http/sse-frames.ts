@@ -1,5 +1,4 @@
 import { HttpException } from '@nestjs/common';
-import type { Response } from 'express';
 
 import { GatewayException } from '../errors/gateway.exception';
 import { OpenAiErrorBody } from '../errors/openai-error';
@@ -35,21 +34,4 @@ export function streamErrorBody(error: unknown): OpenAiErrorBody {
     param: null,
     code: 'stream_interrupted',
   };
-}
-
-/**
- * Facts a provider learns only from its final answer (which model a selector chose, what it
- * cost) cannot be headers once a stream has started; they follow the body as HTTP trailers.
- */
-export async function* withTrailers<T>(
-  chunks: AsyncIterable<T>,
-  response: Response,
-  headers: Record<string, string>,
-): AsyncGenerator<T> {
-  const sentAsHeaders = { ...headers };
-  yield* chunks;
-  const late = Object.entries(headers).filter(([name, value]) => sentAsHeaders[name] !== value);
-  if (late.length > 0) {
-    response.addTrailers(Object.fromEntries(late));
-  }
 }

@@ -1,9 +1,9 @@
 import { ChatCompletionRequest, ChatMessage } from '../../providers/chat.types';
-import { CatalogModel, ModelTier } from '../model-catalog.types';
+import { CatalogModel, ModelTier } from '../../catalog/model-catalog.types';
 import { selectModel } from '../model-selector';
 import { profileRequest } from '../request-profile';
 import { SelectionPolicy } from '../selection-policy';
-import { o200kTokenCounter } from '../token-counter';
+import { o200kTokenCounter } from '../../tokens/token-counter';
 
 /** Shared by the selector's decision and refusal specs. */
 

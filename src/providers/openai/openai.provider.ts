@@ -159,10 +159,6 @@ export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
     }
   }
 
-  async healthCheck(signal: AbortSignal): Promise<void> {
-    await this.models.refresh(signal);
-  }
-
   async onApplicationShutdown(): Promise<void> {
     await this.dispatcher.close();
   }

@@ -10,6 +10,7 @@ export class ModelListCache {
   private ids = new Set<string>();
   private fetchedAt?: number;
   private inFlight?: Promise<readonly ProviderModel[]>;
+  private readonly listeners: ((models: readonly ProviderModel[]) => void)[] = [];
 
   constructor(
     private readonly ttlMs: number,
@@ -21,6 +22,11 @@ export class ModelListCache {
   /** The upstream's own ids of the cached models. */
   upstreamIds(): string[] {
     return [...this.ids];
+  }
+
+  /** Called with every list a refresh fetches, once it is the current one. */
+  onChange(listener: (models: readonly ProviderModel[]) => void): void {
+    this.listeners.push(listener);
   }
 
   current(): readonly ProviderModel[] {
@@ -51,6 +57,9 @@ export class ModelListCache {
         this.models = models;
         this.ids = new Set(models.map(this.upstreamId));
         this.fetchedAt = this.now();
+        for (const listener of this.listeners) {
+          listener(models);
+        }
         return this.models;
       })
       .finally(() => {

@@ -17,7 +17,8 @@ import { RetryPolicy, withRetries } from '../shared/retry';
 import { createUndiciAdapter } from '../shared/undici-axios-adapter';
 import { fromTransportError } from '../shared/upstream-errors';
 import { straicoConfig } from './straico.config';
-import { STRAICO_PRICING_METHODS, StraicoModelEntry, StraicoPricingMethod } from './straico.types';
+import { StraicoModelEntry } from './straico.types';
+import { straicoSelectorMethod } from './straico-auto';
 import { fromStraicoError, modelNotFound } from './straico-errors';
 import { toProviderModel } from './straico-models';
 import {
@@ -34,9 +35,6 @@ import {
 } from './straico-response.mapper';
 import { emulateStream } from './straico-stream';
 import { functionTools } from './straico-tools';
-
-const AUTO = /^auto(?::(\w+))?$/;
-const SELECTION_REASON_MAX = 300;
 
 interface PreparedCall {
   path: string;
@@ -106,6 +104,10 @@ export class StraicoProvider implements ChatProvider, OnApplicationShutdown {
     return this.models.get(signal);
   }
 
+  onModelsChanged(listener: (models: readonly ProviderModel[]) => void): void {
+    this.models.onChange(listener);
+  }
+
   async complete(
     request: ChatCompletionRequest,
     context: ProviderContext,
@@ -130,13 +132,6 @@ export class StraicoProvider implements ChatProvider, OnApplicationShutdown {
       includeUsage: request.stream_options?.include_usage === true,
       signal: context.signal,
     });
-  }
-
-  async healthCheck(signal: AbortSignal): Promise<void> {
-    const response = await this.request('get', '/v0/user', undefined, signal);
-    if (response.status >= 400) {
-      throw fromStraicoError(response.status, response.data, response.headers, []);
-    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -170,13 +165,9 @@ export class StraicoProvider implements ChatProvider, OnApplicationShutdown {
   }
 
   private target(model: string): StraicoTarget {
-    const auto = AUTO.exec(model);
-    if (auto) {
-      const method = (auto[1] ?? this.config.pricingMethod) as StraicoPricingMethod;
-      if (!STRAICO_PRICING_METHODS.includes(method)) {
-        throw modelNotFound(model, ['auto:quality', 'auto:balance', 'auto:budget']);
-      }
-      return { selector: method };
+    const selector = straicoSelectorMethod(model, this.config.pricingMethod);
+    if (selector !== undefined) {
+      return { selector };
     }
     // Known unknown: answer 404 with suggestions without spending a Straico call.
     if (this.models.current().length > 0 && !this.models.has(model)) {
@@ -208,14 +199,16 @@ export class StraicoProvider implements ChatProvider, OnApplicationShutdown {
       this.retryPolicy,
       context.signal,
     );
-    if (answer.coins !== undefined) {
-      context.responseHeaders['x-straico-coins'] = String(answer.coins);
-    }
-    if (answer.selectionReason) {
-      context.responseHeaders['x-gateway-selection-reason'] = headerText(answer.selectionReason);
+    context.report?.({
+      coins: answer.coins,
       // Straico's selector chose: name the model it used, as GET /v1/models lists it.
-      context.responseHeaders['x-gateway-selected-model'] = `${this.id}/${answer.completion.model}`;
-    }
+      ...(answer.selectionReason
+        ? {
+            model: `${this.id}/${answer.completion.model}`,
+            selectionReason: answer.selectionReason,
+          }
+        : {}),
+    });
     return answer;
   }
 
@@ -251,15 +244,4 @@ export class StraicoProvider implements ChatProvider, OnApplicationShutdown {
     }
     return entries.flatMap((entry) => toProviderModel(entry, this.id) ?? []);
   }
-}
-
-/** Header values are one line of printable ASCII, bounded. */
-export function headerText(text: string): string {
-  const line = text
-    .replace(/\s+/g, ' ')
-    .replace(/[^\x20-\x7e]/g, '?')
-    .trim();
-  return line.length > SELECTION_REASON_MAX
-    ? `${line.slice(0, SELECTION_REASON_MAX - 3)}...`
-    : line;
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 
-import { traceIdOf } from './logging.module';
+import { traceIdOf } from './trace-context';
 
 function withTraceparent(value?: string | string[]): IncomingMessage {
   return { headers: value === undefined ? {} : { traceparent: value } } as IncomingMessage;

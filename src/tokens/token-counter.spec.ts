@@ -13,7 +13,7 @@ describe('o200kTokenCounter', () => {
     ['an empty text', ''],
     ['a greeting', 'Hello, world!'],
     ['the README', README],
-    ['code', readFileSync(join(__dirname, 'model-selector.ts'), 'utf8')],
+    ['code', readFileSync(join(__dirname, '../model-selector/model-selector.ts'), 'utf8')],
     ['emoji and CJK', '😀 héllo 漢字テスト '.repeat(500)],
     // Pieces are cut every ~2 KB: never inside indentation or between punctuation and a newline.
     [
