@@ -12,6 +12,7 @@ import { appConfig } from './config/app.config';
 import { GatewayLifecycle } from './lifecycle/gateway-lifecycle';
 import { PinoLoggerService } from './logging/pino-logger.service';
 import { REQUEST_LOGGER } from './logging/logging.module';
+import { MEMORY_HEADERS } from './memory/memory-headers';
 import { MetricsMiddleware } from './metrics/metrics.middleware';
 import { setupSwagger } from './swagger.setup';
 
@@ -29,10 +30,7 @@ export const CORS_EXPOSED_HEADERS = [
   'x-ratelimit-remaining-tokens',
   'x-ratelimit-reset-tokens',
   'retry-after',
-  'x-memory-namespace',
-  'x-memory-status',
-  'x-memory-injected',
-  'x-memory-retrieval-ms',
+  ...MEMORY_HEADERS,
   ...SERVED_ROUTE_HEADERS,
 ];
 

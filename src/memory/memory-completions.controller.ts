@@ -18,6 +18,7 @@ import { CapturedAnswer, captureStream, completionAnswer } from './answer-captur
 import { MemoryCompletionQueryDto } from './dto/memory-query.dto';
 import { MemoryEnabledGuard } from './memory-enabled.guard';
 import { MemoryRouteService } from './memory-route.service';
+import { MEMORY_HEADERS_DOC } from './memory-headers';
 
 @ApiTags('memory')
 @ApiBearerAuth()
@@ -37,8 +38,7 @@ export class MemoryCompletionsController {
       'The Chat Completions API (JSON or stream, `auto` too), plus memory: relevant memories ' +
       "of the namespace are added as one system message after the caller's system messages, " +
       'and the new user turns and the answer are stored once the answer is complete. Headers: ' +
-      '`x-memory-namespace`, `x-memory-status` (ok, unavailable, off), `x-memory-injected`, ' +
-      '`x-memory-retrieval-ms`.',
+      `${MEMORY_HEADERS_DOC}.`,
   })
   @ApiBody({ type: ChatCompletionRequestDto, examples: CHAT_COMPLETION_EXAMPLES })
   @ApiOkResponse({

@@ -5,6 +5,12 @@ import { ApiKeyIdentity } from '../auth/api-key.types';
 import { ChatMessage } from '../providers/chat.types';
 import { CapturedAnswer } from './answer-capture';
 import { MemoryCompletionQueryDto, MemoryMode } from './dto/memory-query.dto';
+import {
+  MemoryStatus,
+  sendMemoryNamespace,
+  sendMemoryRecall,
+  sendMemoryStatus,
+} from './memory-headers';
 import { MemoryService } from './memory.service';
 import { DEFAULT_NAMESPACE, memoryScope, MemoryScope } from './namespace';
 
@@ -20,7 +26,7 @@ export interface Recalled {
 
 /**
  * One request on a memory route (`/v1/memory/chat/completions`, `/v1/memory/responses`): its
- * namespace and mode, the `x-memory-*` headers, recall before the upstream and remember after.
+ * namespace and mode, the memory headers (memory-headers.ts), recall before the upstream and remember after.
  */
 export class MemoryTurn {
   /** When the request came in: the new user turns are stored as of then. */
@@ -45,23 +51,22 @@ export class MemoryTurn {
    * is asked for only when memory is on, as the caller's messages in chat form.
    */
   async recall(conversation: () => ChatMessage[]): Promise<Recalled | undefined> {
-    this.response.setHeader('x-memory-namespace', this.scope.namespace);
+    sendMemoryNamespace(this.response, this.scope.namespace);
     if (this.mode === 'off') {
-      this.response.setHeader('x-memory-status', 'off');
+      sendMemoryStatus(this.response, 'off');
       return undefined;
     }
     const messages = conversation();
     let recalled: Recalled = { conversation: messages, messages };
-    let status = 'ok';
+    let status: MemoryStatus = 'ok';
     if (this.mode === 'read' || this.mode === 'readwrite') {
       const recall = await this.memory.recall(this.scope, messages);
       const memoryMessage = recall.messages.find((message) => !messages.includes(message));
       recalled = { conversation: messages, messages: recall.messages, memoryMessage };
       status = recall.available ? 'ok' : 'unavailable';
-      this.response.setHeader('x-memory-injected', String(recall.injected));
-      this.response.setHeader('x-memory-retrieval-ms', String(recall.retrievalMs));
+      sendMemoryRecall(this.response, recall);
     }
-    this.response.setHeader('x-memory-status', status);
+    sendMemoryStatus(this.response, status);
     return recalled;
   }
 

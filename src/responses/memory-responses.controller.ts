@@ -15,6 +15,7 @@ import { RESPONSE_EXAMPLES, RESPONSE_OBJECT_EXAMPLE } from './dto/responses.exam
 import { inputItems, toChatRequest, toResponsesRequest } from './responses-request.mapper';
 import { outputTextOf } from './responses-response.mapper';
 import { PreparedResponse, ResponsesHooks, ResponsesService } from './responses.service';
+import { MEMORY_HEADERS_DOC } from '../memory/memory-headers';
 
 /** `/v1/memory/responses`: the Responses API with the chat memory route's recall and capture. */
 @ApiTags('memory')
@@ -35,7 +36,7 @@ export class MemoryResponsesController {
       'The Responses API (JSON or stream), plus memory exactly as on /v1/memory/chat/completions: ' +
       'relevant memories of the namespace are added as a system message before the input, and ' +
       'the new user turns and the answer are stored once the answer is complete. Headers: ' +
-      '`x-memory-namespace`, `x-memory-status`, `x-memory-injected`, `x-memory-retrieval-ms`.',
+      `${MEMORY_HEADERS_DOC}.`,
   })
   @ApiBody({ type: CreateResponseDto, examples: RESPONSE_EXAMPLES })
   @ApiOkResponse({
