@@ -1,7 +1,7 @@
 import { countTokens } from 'gpt-tokenizer/cjs/encoding/o200k_base';
 
 import { ChatCompletionRequest, ChatMessage } from '../providers/chat.types';
-import { DEFAULT_OUTPUT_TOKENS, profileRequest } from './request-profile';
+import { DEFAULT_OUTPUT_TOKENS, lazyProfile, profileRequest } from './request-profile';
 import { o200kTokenCounter, TokenCounter } from '../tokens/token-counter';
 
 function request(
@@ -208,5 +208,27 @@ describe('profileRequest', () => {
       expect(profile(request([old, recent])).cues.math).toBe(false);
       expect(profile(request([recent, old])).cues.math).toBe(true);
     });
+  });
+});
+
+describe('lazyProfile', () => {
+  it('should tokenise the request once, on first use, however often it is asked', () => {
+    const counted: string[] = [];
+    const counter: TokenCounter = {
+      count: (text) => {
+        counted.push(text);
+        return o200kTokenCounter.count(text);
+      },
+    };
+    const profileOf = lazyProfile(
+      { model: 'auto', messages: [{ role: 'user', content: 'Hi' }] },
+      counter,
+    );
+    expect(counted).toEqual([]);
+    const first = profileOf();
+    const tokenised = counted.length;
+    expect(tokenised).toBeGreaterThan(0);
+    expect(profileOf()).toBe(first);
+    expect(counted).toHaveLength(tokenised);
   });
 });

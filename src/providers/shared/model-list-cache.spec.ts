@@ -34,6 +34,15 @@ describe('ModelListCache', () => {
     expect(cache.has('gpt-3')).toBe(false);
   });
 
+  it('should tell its listeners each list it fetches, and nothing when a refresh fails', async () => {
+    const heard: (readonly ProviderModel[])[] = [];
+    cache.onChange((listed) => heard.push(listed));
+    fetchModels.mockResolvedValueOnce(models('a')).mockRejectedValueOnce(new Error('down'));
+    await cache.refresh();
+    await expect(cache.refresh()).rejects.toThrow('down');
+    expect(heard).toEqual([models('a')]);
+  });
+
   it('should serve the cached list without refetching within the TTL', async () => {
     fetchModels.mockResolvedValueOnce(models('a'));
     const first = await cache.get();
