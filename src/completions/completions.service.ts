@@ -2,12 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 
 import { ApiKeyIdentity } from '../auth/api-key.types';
+import { ModelCatalog } from '../catalog/model-catalog';
 import { GatewayException } from '../common/errors/gateway.exception';
 import { ProviderException } from '../common/errors/provider.exception';
 import { MetricsService } from '../metrics/metrics.service';
-import { ModelCatalog } from '../catalog/model-catalog';
 import { OTHER_MODEL, RequestMetrics } from '../metrics/request-metrics';
 import { UpstreamMeter } from '../metrics/upstream-meter';
+import { RequestProfile } from '../model-selector/request-profile';
 import { ProviderContext, UpstreamFacts } from '../providers/chat-provider.interface';
 import {
   ChatCompletion,
@@ -20,7 +21,6 @@ import { CircuitBreakers, isBrokenCircuit } from '../routing/circuit-breakers.se
 import { RouteCandidate, RoutePlan, RoutePlanner } from '../routing/route-planner.service';
 import { routingConfig } from '../routing/routing.config';
 import { Served, ServedRoute } from '../routing/served-route';
-import { RequestProfile } from '../model-selector/request-profile';
 import { fallbacksHeader } from './gateway-headers';
 
 export interface CompletionCall {
