@@ -10,6 +10,8 @@ const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const SPACE = 0x20;
+/** Bytes of a key kept for an error message; safeKey cuts a longer one anyway. */
+const KEY_BYTES_KEPT = 200;
 
 interface Frame {
   isObject: boolean;
@@ -17,7 +19,11 @@ interface Frame {
   count: number;
   /** Objects: the next string is a key. Arrays: nothing seen yet. */
   fresh: boolean;
-  /** Objects: where the current key's string starts and ends in the buffer. */
+  /**
+   * Objects: the current key's text, as a range of the chunk it was read in (no copy per key);
+   * a key split across chunks is copied into a buffer of its own. keyEnd -1: not closed yet.
+   */
+  keyChunk: Buffer | undefined;
   keyStart: number;
   keyEnd: number;
 }
@@ -25,80 +31,197 @@ interface Frame {
 /**
  * Checks the raw JSON text against the bounds before JSON.parse sees it: parsing an object of
  * 200,000 keys alone blocks the event loop for a second, so such a body must be refused
- * unparsed. One pass over the bytes, strings skipped; it does not validate the JSON (the parser
- * does that next), it only counts keys, elements, values and depth. Throws the 400, naming the
- * field, for the first bound exceeded.
+ * unparsed. One pass over the bytes, strings skipped natively (indexOf); it does not validate the
+ * JSON (the parser does that next), it only counts keys, elements, values and depth, and throws
+ * the 400, naming the field, for the first bound exceeded.
+ *
+ * Incremental: `write` takes the body chunk by chunk as it arrives (a string, an escape or a
+ * multi-byte character may be split anywhere), so that no step costs more than its chunk and a
+ * hostile body is refused before the rest of it is read.
  */
+export class JsonBoundsScanner {
+  private readonly stack: Frame[] = [];
+  private values = 0;
+  private inString = false;
+  /** In a string: backslashes that ended the previous chunks (only their parity matters). */
+  private pendingBackslashes = 0;
+  /** The object whose key string is open, if the open string is a key. */
+  private keyFrame: Frame | undefined;
+
+  constructor(private readonly bounds: BodyBounds = DEFAULT_BODY_BOUNDS) {}
+
+  write(chunk: Buffer): void {
+    const { stack, bounds } = this;
+    const length = chunk.length;
+    let i = this.inString ? this.skipString(chunk, 0) : 0;
+    for (; i < length; i++) {
+      const byte = chunk[i];
+      if (byte <= SPACE) {
+        continue;
+      }
+      const frame = stack.length > 0 ? stack[stack.length - 1] : undefined;
+      if (byte === QUOTE) {
+        if (frame?.isObject && frame.fresh) {
+          frame.keyChunk = chunk;
+          frame.keyStart = i;
+          frame.keyEnd = -1;
+          frame.fresh = false;
+          this.keyFrame = frame;
+        } else if (frame && !frame.isObject && frame.fresh) {
+          frame.fresh = false;
+          frame.count = 1;
+        }
+        this.inString = true;
+        this.pendingBackslashes = 0;
+        i = this.skipString(chunk, i + 1) - 1;
+        continue;
+      }
+      if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+        if (frame && !frame.isObject && frame.fresh) {
+          frame.fresh = false;
+          frame.count = 1;
+        }
+        const isObject = byte === OPEN_OBJECT;
+        stack.push({
+          isObject,
+          count: 0,
+          fresh: true,
+          keyChunk: undefined,
+          keyStart: -1,
+          keyEnd: -1,
+        });
+        if (stack.length > bounds.maxDepth + 1) {
+          throw this.refusal(`is nested more than ${bounds.maxDepth} levels deep`);
+        }
+        continue;
+      }
+      if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+        stack.pop();
+        continue;
+      }
+      if (frame === undefined) {
+        continue;
+      }
+      if (byte === COLON && frame.isObject) {
+        frame.count++;
+        this.values++;
+        if (frame.count > bounds.maxKeys) {
+          throw this.refusal(`must have at most ${bounds.maxKeys} keys`);
+        }
+      } else if (byte === COMMA) {
+        if (frame.isObject) {
+          frame.fresh = true;
+        } else {
+          frame.count++;
+          this.values++;
+          if (frame.count > bounds.maxArrayLength) {
+            throw this.refusal(`must contain at most ${bounds.maxArrayLength} elements`);
+          }
+        }
+      } else if (!frame.isObject && frame.fresh) {
+        // A number, true, false or null opens the array.
+        frame.fresh = false;
+        frame.count = 1;
+      }
+      if (this.values > bounds.maxValues) {
+        throw this.refusal(`makes the body hold more than ${bounds.maxValues} values`);
+      }
+    }
+  }
+
+  /**
+   * Inside a string from `from`: the index just past its closing quote, or the chunk's length
+   * when the string goes on in the next chunk.
+   */
+  private skipString(chunk: Buffer, from: number): number {
+    let end = chunk.indexOf(QUOTE, from);
+    while (end !== -1) {
+      let at = end - 1;
+      while (at >= from && chunk[at] === BACKSLASH) {
+        at--;
+      }
+      const backslashes = end - 1 - at + (at < from ? this.pendingBackslashes : 0);
+      if (backslashes % 2 === 0) {
+        this.inString = false;
+        this.closeKey(chunk, end + 1);
+        return end + 1;
+      }
+      end = chunk.indexOf(QUOTE, end + 1);
+    }
+    let at = chunk.length - 1;
+    while (at >= from && chunk[at] === BACKSLASH) {
+      at--;
+    }
+    const trailing = chunk.length - 1 - at;
+    this.pendingBackslashes = at < from ? this.pendingBackslashes + trailing : trailing;
+    this.carryKey(chunk);
+    return chunk.length;
+  }
+
+  private closeKey(chunk: Buffer, end: number): void {
+    const frame = this.keyFrame;
+    if (frame === undefined) {
+      return;
+    }
+    this.keyFrame = undefined;
+    if (frame.keyChunk === chunk) {
+      frame.keyEnd = end;
+      return;
+    }
+    // The key began in an earlier chunk: its start was copied by carryKey.
+    this.appendKey(frame, chunk.subarray(0, end));
+    frame.keyEnd = frame.keyChunk!.length;
+  }
+
+  /** The chunk ends inside a key: what is needed of it is copied, the chunk is not kept. */
+  private carryKey(chunk: Buffer): void {
+    const frame = this.keyFrame;
+    if (frame === undefined) {
+      return;
+    }
+    if (frame.keyChunk === chunk) {
+      const end = Math.min(chunk.length, frame.keyStart + KEY_BYTES_KEPT);
+      frame.keyChunk = Buffer.from(chunk.subarray(frame.keyStart, end));
+      frame.keyStart = 0;
+      return;
+    }
+    this.appendKey(frame, chunk);
+  }
+
+  private appendKey(frame: Frame, part: Buffer): void {
+    const kept = frame.keyChunk!;
+    const room = KEY_BYTES_KEPT - kept.length;
+    if (room > 0) {
+      frame.keyChunk = Buffer.concat([kept, part.subarray(0, room)]);
+    }
+  }
+
+  /** The 400, with the path of the innermost container (`messages`, `metadata.a.a`). */
+  private refusal(problem: string): GatewayException {
+    // The container that broke a bound is the top frame; its path is the keys that lead to it.
+    const { stack } = this;
+    const parts: string[] = [];
+    const last = stack.length - 1;
+    for (let depth = 0; depth < last; depth++) {
+      const frame = stack[depth];
+      parts.push(frame.isObject ? `.${keyOf(frame)}` : `[${Math.max(frame.count - 1, 0)}]`);
+    }
+    const shown = parts.length > 8 ? [...parts.slice(0, 4), '…', ...parts.slice(-4)] : parts;
+    const param = shown.length > 0 ? shown.join('').replace(/^\./, '') : null;
+    return GatewayException.invalidRequest(
+      param === null ? `The request body ${problem}.` : `Invalid '${param}': ${problem}.`,
+      param,
+      'invalid_value',
+    );
+  }
+}
+
+/** The whole body at once (bodies that did not arrive through the incremental reader). */
 export function assertJsonWithinBounds(
   text: Buffer,
   bounds: BodyBounds = DEFAULT_BODY_BOUNDS,
 ): void {
-  const stack: Frame[] = [];
-  let values = 0;
-  const length = text.length;
-  for (let i = 0; i < length; i++) {
-    const byte = text[i];
-    if (byte <= SPACE) {
-      continue;
-    }
-    const frame = stack.length > 0 ? stack[stack.length - 1] : undefined;
-    if (byte === QUOTE) {
-      const start = i;
-      i = closingQuote(text, i);
-      if (frame?.isObject && frame.fresh) {
-        frame.keyStart = start;
-        frame.keyEnd = i + 1;
-        frame.fresh = false;
-      } else if (frame && !frame.isObject && frame.fresh) {
-        frame.fresh = false;
-        frame.count = 1;
-      }
-      continue;
-    }
-    if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
-      if (frame && !frame.isObject && frame.fresh) {
-        frame.fresh = false;
-        frame.count = 1;
-      }
-      const isObject = byte === OPEN_OBJECT;
-      stack.push({ isObject, count: 0, fresh: true, keyStart: -1, keyEnd: -1 });
-      if (stack.length > bounds.maxDepth + 1) {
-        throw refusal(text, stack, `is nested more than ${bounds.maxDepth} levels deep`);
-      }
-      continue;
-    }
-    if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
-      stack.pop();
-      continue;
-    }
-    if (frame === undefined) {
-      continue;
-    }
-    if (byte === COLON && frame.isObject) {
-      frame.count++;
-      values++;
-      if (frame.count > bounds.maxKeys) {
-        throw refusal(text, stack, `must have at most ${bounds.maxKeys} keys`);
-      }
-    } else if (byte === COMMA) {
-      if (frame.isObject) {
-        frame.fresh = true;
-      } else {
-        frame.count++;
-        values++;
-        if (frame.count > bounds.maxArrayLength) {
-          throw refusal(text, stack, `must contain at most ${bounds.maxArrayLength} elements`);
-        }
-      }
-    } else if (!frame.isObject && frame.fresh) {
-      // A number, true, false or null opens the array.
-      frame.fresh = false;
-      frame.count = 1;
-    }
-    if (values > bounds.maxValues) {
-      throw refusal(text, stack, `makes the body hold more than ${bounds.maxValues} values`);
-    }
-  }
+  new JsonBoundsScanner(bounds).write(text);
 }
 
 /**
@@ -110,57 +233,33 @@ export function verifyJsonBounds(_request: unknown, _response: unknown, raw: Buf
   try {
     assertJsonWithinBounds(raw);
   } catch (error) {
-    if (!(error instanceof GatewayException)) {
-      throw error;
-    }
-    throw Object.assign(new Error(error.body.message), {
-      status: error.getStatus(),
-      expose: true,
-      type: 'entity.out.of.bounds',
-      openAiError: error.body,
-    });
+    throw asBodyError(error);
   }
 }
 
-/** Where the string opened at `open` ends; strings are skipped natively (indexOf), not byte by byte. */
-function closingQuote(text: Buffer, open: number): number {
-  let end = text.indexOf(QUOTE, open + 1);
-  while (end !== -1) {
-    let backslashes = 0;
-    for (let at = end - 1; text[at] === BACKSLASH; at--) {
-      backslashes++;
-    }
-    if (backslashes % 2 === 0) {
-      return end;
-    }
-    end = text.indexOf(QUOTE, end + 1);
+/** A refusal in the shape of body-parser's errors, which the exception filter answers as it is. */
+export function asBodyError(error: unknown): unknown {
+  if (!(error instanceof GatewayException)) {
+    return error;
   }
-  return text.length;
+  return Object.assign(new Error(error.body.message), {
+    status: error.getStatus(),
+    expose: true,
+    type: 'entity.out.of.bounds',
+    openAiError: error.body,
+  });
 }
 
-/** The 400, with the path of the innermost container (`messages`, `metadata.a.a`). */
-function refusal(text: Buffer, stack: Frame[], problem: string): GatewayException {
-  // The container that broke a bound is the top frame; its path is the keys that lead to it.
-  const parts: string[] = [];
-  const last = stack.length - 1;
-  for (let depth = 0; depth < last; depth++) {
-    const frame = stack[depth];
-    parts.push(frame.isObject ? `.${keyAt(text, frame)}` : `[${Math.max(frame.count - 1, 0)}]`);
-  }
-  const shown = parts.length > 8 ? [...parts.slice(0, 4), '…', ...parts.slice(-4)] : parts;
-  const param = shown.length > 0 ? shown.join('').replace(/^\./, '') : null;
-  return GatewayException.invalidRequest(
-    param === null ? `The request body ${problem}.` : `Invalid '${param}': ${problem}.`,
-    param,
-    'invalid_value',
-  );
-}
-
-function keyAt(text: Buffer, frame: Frame): string {
-  if (frame.keyStart < 0) {
+function keyOf(frame: Frame): string {
+  if (frame.keyChunk === undefined || frame.keyStart < 0) {
     return '?';
   }
-  const raw = text.toString('utf8', frame.keyStart, Math.min(frame.keyEnd, frame.keyStart + 200));
+  const { keyChunk, keyStart } = frame;
+  const end = Math.min(
+    frame.keyEnd < 0 ? keyChunk.length : frame.keyEnd,
+    keyStart + KEY_BYTES_KEPT,
+  );
+  const raw = keyChunk.toString('utf8', keyStart, end);
   try {
     return safeKey(JSON.parse(raw) as string);
   } catch {

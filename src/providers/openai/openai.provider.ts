@@ -2,9 +2,11 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { appConfig } from '../../config/app.config';
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
+import { Readable } from 'node:stream';
 import { Agent, Dispatcher } from 'undici';
 
 import { ProviderException } from '../../common/errors/provider.exception';
+import { serializeBody, serializedBodyHeaders } from '../../common/http/json-serialize';
 import { ChatProvider, ProviderContext } from '../chat-provider.interface';
 import {
   ChatCompletion,
@@ -179,6 +181,7 @@ export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
         ? AbortSignal.any([context.signal, AbortSignal.timeout(totalMs)])
         : context.signal;
     try {
+      const body = await serializeBody(request as object);
       return await this.dispatcher.request({
         origin: this.chatEndpoint.origin,
         path: path ? `${this.basePath}${path}` : this.chatEndpoint.pathname,
@@ -187,8 +190,9 @@ export class OpenAiProvider implements ChatProvider, OnApplicationShutdown {
           ...this.upstreamHeaders,
           'x-request-id': context.requestId,
           ...(context.traceparent ? { traceparent: context.traceparent } : {}),
+          ...serializedBodyHeaders(body),
         },
-        body: JSON.stringify(request),
+        body: typeof body === 'string' ? body : Readable.from(body),
         signal,
         headersTimeout: firstByteMs,
         bodyTimeout: idleMs,
