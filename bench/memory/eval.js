@@ -18,6 +18,7 @@
  * Env:
  *   EVAL_DATABASE_URL  postgres://... to run on real Postgres instead of the embedded SQLite store
  *   EVAL_SEED, EVAL_PERSONAS   data set (defaults: dataset.js)
+ *   EVAL_SCHEMA_PREFIX prefix of the Postgres schema created for the run (default memory_eval)
  *   EVAL_LIMIT         results asked per question (default 10)
  *   EVAL_GATEWAY_ENV   extra gateway env as JSON, e.g. '{"MEMORY_MIN_SCORE":"0"}'
  */
@@ -52,7 +53,7 @@ async function main() {
 
   const databaseUrl = process.env.EVAL_DATABASE_URL || undefined;
   const extraEnv = process.env.EVAL_GATEWAY_ENV ? JSON.parse(process.env.EVAL_GATEWAY_ENV) : {};
-  const schema = databaseUrl ? schemaName('memory_eval') : undefined;
+  const schema = databaseUrl ? schemaName(process.env.EVAL_SCHEMA_PREFIX ?? 'memory_eval') : undefined;
   const upstream = await startUpstream();
   let gateway;
   const problems = [];

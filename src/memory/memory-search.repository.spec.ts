@@ -51,6 +51,8 @@ const QUERIES = [
   'hiking garden rain birthday',
   'piano',
   'What does my cat like?',
+  // WordNet expansion (beverage -> coffee, tea) and feedback terms: still the same on both.
+  'Which beverage did my sibling drink?',
 ];
 
 describe('BM25 search on both stores', () => {

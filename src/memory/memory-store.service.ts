@@ -12,6 +12,7 @@ import { memoryConfig } from './memory.config';
 import { PostgresMemoryRepository } from './memory.repository';
 import { MemoryRepository } from './memory.types';
 import { runMigrations } from './migrations';
+import { loadWordnet } from './bm25/wordnet';
 import { PostgresIndex } from './postgres-index';
 import { createPgClient, SqlClient } from './sql-client';
 import { hasPgliteStore, importPgliteStore, PGLITE_IMPORTED_DIR } from './sqlite/pglite-import';
@@ -126,6 +127,8 @@ export class MemoryStore implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async open(): Promise<MemoryRepository> {
     const started = Date.now();
+    // Read at boot, not by the first search: the query expansion's database (about 30 MB).
+    loadWordnet();
     const repository =
       this.backend === 'postgres' ? await this.openPostgres() : await this.openSqlite();
     this.logger.log(`memory store open (${this.backend}) in ${Date.now() - started} ms`);

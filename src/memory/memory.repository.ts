@@ -11,8 +11,9 @@ import {
   SearchOptions,
 } from './memory.types';
 import { decodeCursor, encodeCursor } from './memory-cursor';
-import { rankByBm25 } from './bm25/bm25';
-import { queryTerms } from './bm25/text-terms';
+import { boostRecent, rankByBm25, RECENCY_DEPTH } from './bm25/bm25';
+import { FEEDBACK_DOCS, withFeedback } from './bm25/feedback';
+import { WeightedQuery, weightedQueryTerms } from './bm25/query-terms';
 import { MEMORY_COLUMNS, VECTOR_HITS, vectorLiteral } from './memory-search.sql';
 import { PostgresIndex } from './postgres-index';
 import { fuseRanks } from './rank-fusion';
@@ -181,6 +182,26 @@ export class PostgresMemoryRepository implements MemoryRepository {
     };
   }
 
+  /** BM25 over the namespace's index for a weighted query, best first (all candidates). */
+  private async rankText(
+    tenant: string,
+    namespace: string,
+    query: WeightedQuery,
+    limit: number,
+  ): Promise<Array<{ seq: number; score: number }>> {
+    const { terms, weights } = query;
+    const data = await PostgresIndex.searchData(
+      this.sql,
+      tenant,
+      namespace,
+      terms,
+      RECENCY_DEPTH * limit,
+      this.candidatePostings,
+      weights,
+    );
+    return data === undefined ? [] : rankByBm25(data.postings, terms, data.df, data.stats, weights);
+  }
+
   /**
    * Relevance search: BM25 over the namespace's index (see bm25/), each memory indexed with
    * its conversation's neighbouring turns; with a query vector, fused with cosine similarity.
@@ -193,21 +214,23 @@ export class PostgresMemoryRepository implements MemoryRepository {
     options: SearchOptions = {},
   ): Promise<ScoredMemory[]> {
     const limit = pageSize(options.limit, 10);
-    const terms = queryTerms(query.slice(0, MAX_QUERY_CHARS));
-    const data = await PostgresIndex.searchData(
-      this.sql,
-      tenant,
-      namespace,
-      terms,
-      limit,
-      this.candidatePostings,
-    );
-    const text =
-      data === undefined
-        ? []
-        : rankByBm25(data.postings, terms, data.df, data.stats)
-            .filter((hit) => hit.score >= (options.minScore ?? 0))
-            .slice(0, limit);
+    const first = weightedQueryTerms(query.slice(0, MAX_QUERY_CHARS));
+    let found = await this.rankText(tenant, namespace, first, limit);
+    const top = found.slice(0, FEEDBACK_DOCS);
+    if (top.length > 0) {
+      const { rows } = await this.sql.query<{ seq: string; content: string }>(
+        'SELECT seq, content FROM memories WHERE seq = ANY($1::bigint[]) AND tenant = $2',
+        [top.map((hit) => hit.seq), tenant],
+      );
+      const content = new Map(rows.map((row) => [Number(row.seq), row.content]));
+      const best = top
+        .filter((hit) => content.has(hit.seq))
+        .map((hit) => ({ content: content.get(hit.seq)!, score: hit.score }));
+      found = await this.rankText(tenant, namespace, withFeedback(first, best), limit);
+    }
+    const text = boostRecent(found, RECENCY_DEPTH * limit)
+      .filter((hit) => hit.score >= (options.minScore ?? 0))
+      .slice(0, limit);
     let ranked = text;
     if (options.embedding !== undefined) {
       const { rows } = await this.sql.query<{ seq: string }>(VECTOR_HITS, [

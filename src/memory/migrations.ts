@@ -94,6 +94,18 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: '0005_memory_terms_lemmas',
+    // The index is rebuilt at boot (PostgresIndex.indexPending) for a new analysis: irregular
+    // forms to their base form (bought -> buy) and one neighbouring turn on each side instead of
+    // two. The terms are computed by the application, so a change of them is a re-index.
+    sql: `
+      DELETE FROM memory_postings;
+      DELETE FROM memory_terms;
+      UPDATE memory_scopes SET docs = 0, total_length = 0;
+      UPDATE memories SET terms = NULL, dl = 0;
+    `,
+  },
 ];
 
 /**

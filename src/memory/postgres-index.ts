@@ -126,6 +126,7 @@ export const PostgresIndex = {
     terms: readonly string[],
     k: number,
     budget?: number,
+    weights?: ReadonlyMap<string, number>,
   ): Promise<SearchData | undefined> {
     if (terms.length === 0) {
       return undefined;
@@ -179,7 +180,7 @@ export const PostgresIndex = {
            WHERE scope = $1 AND term = ANY($2::text[]) AND seq = c.seq
            OFFSET 0
          ) AS p`,
-        [scope, plan.scoreOnly, candidatesToScore(found, plan, df, stats, k)],
+        [scope, plan.scoreOnly, candidatesToScore(found, plan, df, stats, k, weights)],
       );
       found.push(...more.rows.map(toPosting));
     }

@@ -1,11 +1,19 @@
-import { BM25_K1, candidatesToScore, idf, planCandidates, rankByBm25 } from './bm25';
+import {
+  BM25_K1,
+  boostRecent,
+  candidatesToScore,
+  idf,
+  planCandidates,
+  rankByBm25,
+  RECENCY_BOOST,
+} from './bm25';
 import { Posting } from './conversation-index';
 import { queryTerms, textTerms } from './text-terms';
 
 const posting = (term: string, seq: number, tf = 1, dl = 10): Posting => ({ term, seq, tf, dl });
 
 describe('textTerms', () => {
-  it('should lower-case, drop stop words and stem with Porter2', () => {
+  it('should lower-case, drop stop words, take irregular forms to their base and stem', () => {
     expect(textTerms("What is your sister's NAME? She's running marathons.")).toEqual([
       'sister',
       'name',
@@ -13,7 +21,16 @@ describe('textTerms', () => {
       'marathon',
     ]);
     expect(textTerms('the and of')).toEqual([]);
-    expect(queryTerms('run running runs, ran')).toEqual(['run', 'ran']);
+    expect(queryTerms('run running runs, ran')).toEqual(['run']);
+    expect(textTerms('I bought the children better shoes')).toEqual([
+      'buy',
+      'child',
+      'good',
+      'shoe',
+    ]);
+    // An -s form stays Porter2's: "lives" is the verb as often as the plural of life.
+    expect(textTerms('She lives in Lisbon')).toEqual(['live', 'lisbon']);
+    expect(textTerms('Room 101, code A7x')).toEqual(['room', '101', 'code', 'a7x']);
   });
 });
 
@@ -77,6 +94,82 @@ describe('rankByBm25', () => {
       expect(score).toBeGreaterThan(0);
       expect(score).toBeLessThan(1);
     }
+  });
+});
+
+describe('rankByBm25 weights and recency', () => {
+  const stats = { docs: 100, totalLength: 1000 };
+  const raw = (score: number) => score / (1 - score);
+
+  it("should multiply a term's part by its query weight", () => {
+    const df = new Map([
+      ['marathon', 5],
+      ['race', 5],
+    ]);
+    const weights = new Map([
+      ['race', 1],
+      ['marathon', 0.3],
+    ]);
+    const [own, related] = rankByBm25(
+      [posting('race', 1), posting('marathon', 2)],
+      ['race', 'marathon'],
+      df,
+      stats,
+      weights,
+    );
+    expect([own.seq, related.seq]).toEqual([1, 2]);
+    expect(raw(related.score)).toBeCloseTo(0.3 * raw(own.score), 12);
+  });
+
+  it('should lift the newer of equal matches by at most RECENCY_BOOST, within depth only', () => {
+    const df = new Map([['car', 5]]);
+    const plain = rankByBm25(
+      [posting('car', 3), posting('car', 7), posting('car', 5)],
+      ['car'],
+      df,
+      stats,
+    );
+    const ranked = boostRecent(plain, 3);
+    expect(ranked.map((hit) => hit.seq)).toEqual([7, 5, 3]);
+    expect(raw(ranked[0].score) / raw(ranked[2].score)).toBeCloseTo(1 + RECENCY_BOOST, 12);
+    // A clearly better older match still wins; past the depth nothing moves.
+    const better = rankByBm25([posting('car', 1, 3, 5), posting('car', 9)], ['car'], df, stats);
+    expect(boostRecent(better, 2)[0].seq).toBe(1);
+    const deep = boostRecent(plain, 1);
+    expect(deep.slice(1)).toEqual(plain.slice(1));
+  });
+
+  it('should give the exact top k with query weights and pruning', () => {
+    let seed = 11;
+    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const terms = ['rare', 'mid', 'common', 'related'];
+    const postings: Posting[] = [];
+    for (let seq = 1; seq <= 400; seq++) {
+      const dl = 5 + Math.floor(next() * 30);
+      terms.forEach((term, at) => {
+        if (next() < [0.02, 0.1, 0.5, 0.05][at]) {
+          postings.push(posting(term, seq, 1 + Math.floor(next() * 3), dl));
+        }
+      });
+    }
+    const df = new Map(terms.map((t) => [t, postings.filter((p) => p.term === t).length]));
+    const weights = new Map([['related', 0.3]]);
+    const big = { docs: 400, totalLength: 400 * 20 };
+    const exact = rankByBm25(postings, terms, df, big, weights).slice(0, 10);
+    const plan = planCandidates(df, 30);
+    expect(plan.scoreOnly.length).toBeGreaterThan(0);
+    const essential = postings.filter((p) => plan.essential.includes(p.term));
+    const kept = new Set(candidatesToScore(essential, plan, df, big, 10, weights));
+    const pruned = rankByBm25(
+      [...essential, ...postings.filter((p) => plan.scoreOnly.includes(p.term) && kept.has(p.seq))],
+      terms,
+      df,
+      big,
+      weights,
+    ).slice(0, 10);
+    // Only memories without an essential term can be missed (the documented approximation).
+    const reachable = exact.filter((hit) => essential.some((p) => p.seq === hit.seq));
+    expect(pruned.slice(0, reachable.length)).toEqual(reachable);
   });
 });
 

@@ -4,6 +4,14 @@ import { Posting } from './conversation-index';
 export const BM25_K1 = 1.2;
 export const BM25_B = 0.75;
 /**
+ * Among a query's best BM25 matches (RECENCY_DEPTH times the results asked), the newest scores
+ * up to this much more (the oldest nothing, linear in between by seq order): when a fact
+ * changed, the later statement of it wins over the earlier among near-equal matches
+ * (bench/memory eval, "update" questions).
+ */
+export const RECENCY_BOOST = 0.1;
+export const RECENCY_DEPTH = 2;
+/**
  * Postings read to generate candidates, by default: the query's rarest terms are read in full
  * while they fit, and the commoner ones only score those candidates (the MaxScore idea). What it
  * can miss: a memory that holds none of the selective terms, only common ones. 0: read all.
@@ -63,15 +71,17 @@ export function candidatesToScore(
   df: ReadonlyMap<string, number>,
   stats: ScopeStats,
   k: number,
+  weights?: ReadonlyMap<string, number>,
 ): number[] {
-  const partial = rankByBm25(essential, plan.essential, df, stats);
+  const partial = rankByBm25(essential, plan.essential, df, stats, weights);
   if (partial.length <= k) {
     return partial.map((hit) => hit.seq);
   }
   const raw = (score: number) => score / (1 - score);
   const threshold = raw(partial[k - 1].score);
   const most = plan.scoreOnly.reduce(
-    (sum, term) => sum + idf(df.get(term) ?? 0, stats.docs) * (BM25_K1 + 1),
+    (sum, term) =>
+      sum + (weights?.get(term) ?? 1) * idf(df.get(term) ?? 0, stats.docs) * (BM25_K1 + 1),
     0,
   );
   return partial.filter((hit) => raw(hit.score) + most >= threshold).map((hit) => hit.seq);
@@ -84,16 +94,20 @@ export function idf(df: number, docs: number): number {
 /**
  * Okapi BM25 of each candidate memory over the query's terms (`order`: the sum runs in this
  * order whatever order the store returned the postings in, so both stores give the same
- * floats). Best first, ties by newer seq; scores mapped to (0, 1) as s / (s + 1).
+ * floats), each term's part times its query weight (1 when not given), times the recency
+ * boost. Best first, ties by newer seq; scores mapped to (0, 1) as s / (s + 1).
  */
 export function rankByBm25(
   postings: readonly Posting[],
   order: readonly string[],
   df: ReadonlyMap<string, number>,
   stats: ScopeStats,
+  queryWeights?: ReadonlyMap<string, number>,
 ): Array<{ seq: number; score: number }> {
   const position = new Map(order.map((term, index) => [term, index]));
-  const weights = order.map((term) => idf(df.get(term) ?? 0, stats.docs));
+  const weights = order.map(
+    (term) => (queryWeights?.get(term) ?? 1) * idf(df.get(term) ?? 0, stats.docs),
+  );
   const averageLength =
     stats.docs > 0 && stats.totalLength > 0 ? stats.totalLength / stats.docs : 1;
   const parts = new Map<number, number[]>();
@@ -116,4 +130,27 @@ export function rankByBm25(
       return { seq, score: raw / (raw + 1) };
     })
     .sort((a, b) => b.score - a.score || b.seq - a.seq);
+}
+
+/**
+ * `ranked` (best first) with its first `depth` matches re-ranked by BM25 times the recency
+ * boost. Only those: the candidate pruning is exact for them (search with k = depth), so both
+ * stores and both modes still agree; the rest stay below, as the boost only raises scores.
+ */
+export function boostRecent(
+  ranked: ReadonlyArray<{ seq: number; score: number }>,
+  depth: number,
+): Array<{ seq: number; score: number }> {
+  const head = ranked.slice(0, depth);
+  const bySeq = head.map((hit) => hit.seq).sort((a, b) => a - b);
+  const newness = new Map(
+    bySeq.map((seq, index) => [seq, bySeq.length > 1 ? index / (bySeq.length - 1) : 1]),
+  );
+  const boosted = head
+    .map(({ seq, score }) => {
+      const raw = (score / (1 - score)) * (1 + RECENCY_BOOST * newness.get(seq)!);
+      return { seq, score: raw / (raw + 1) };
+    })
+    .sort((a, b) => b.score - a.score || b.seq - a.seq);
+  return [...boosted, ...ranked.slice(depth)];
 }

@@ -32,19 +32,16 @@ describe('indexEntry', () => {
     ['Tell me about chess', 50_000],
   );
 
-  it('should index a turn with the turns around it at 0.5, then 0.25', () => {
+  it('should index a turn with the turn before and after it at 0.5, not the ones beyond', () => {
     const entry = indexEntry(talk, 3, termCache());
     expect(Object.fromEntries(entry.tf)).toEqual({
       maya: 1,
       sister: 0.5,
       name: 0.5 + 0.5,
       love: 0.5,
-      fli: 0.25,
-      tell: 0.25,
-      chess: 0.25,
     });
-    // Own 1 term, neighbours 2 + 2 at 0.5, 1 + 2 at 0.25.
-    expect(entry.dl).toBe(1 + 0.5 * 4 + 0.25 * 3);
+    // Own 1 term, neighbours 2 + 2 at 0.5.
+    expect(entry.dl).toBe(1 + 0.5 * 4);
   });
 
   it('should stop at a gap of more than CONVERSATION_GAP_MS and skip standalone memories', () => {
@@ -79,19 +76,13 @@ describe('planIndexChanges', () => {
       ...row,
       ...first.rows.find((changed) => changed.seq === row.seq)!,
     }));
-    // A third turn: Maya's entry gains it, "sister name" (two turns away) gains it at 0.25.
+    // A third turn: Maya's entry gains it, "sister name" (two turns away) is left alone.
     const after = [...stored, ...rows(['', 0], ['', 0], ['chess club', 2000]).slice(2)];
     const second = planIndexChanges(after, rowsNear(after, new Set([3])));
-    expect(second.rows.map((row) => row.seq).sort()).toEqual([1, 2, 3]);
+    expect(second.rows.map((row) => row.seq).sort()).toEqual([2, 3]);
     expect(second.docs).toBe(1);
-    expect(Object.fromEntries(second.df)).toEqual({
-      chess: 3,
-      club: 3,
-      maya: 1,
-      sister: 1,
-      name: 1,
-    });
-    expect(decodeTerms(second.rows.find((row) => row.seq === 1)!.terms).get('chess')).toBe(0.25);
+    expect(Object.fromEntries(second.df)).toEqual({ chess: 2, club: 2, maya: 1 });
+    expect(decodeTerms(second.rows.find((row) => row.seq === 2)!.terms).get('chess')).toBe(0.5);
   });
 
   it('should remove a deleted row and its words from its neighbours', () => {

@@ -1,3 +1,6 @@
+import adjectiveExceptions from 'wink-lexicon/src/wn-adjective-exceptions.js';
+import nounExceptions from 'wink-lexicon/src/wn-noun-exceptions.js';
+import verbExceptions from 'wink-lexicon/src/wn-verb-exceptions.js';
 import stem from 'wink-porter2-stemmer';
 
 /**
@@ -23,29 +26,58 @@ export const MAX_QUERY_TERMS = 64;
 
 /**
  * The index terms of a text, in order, repeats kept: lower-cased words (letters and digits),
- * stop words dropped, stemmed with Porter2 (the snowball English stemmer Postgres uses).
- * Computed here for both stores, so they index and query exactly the same terms.
+ * stop words dropped, irregular forms to their base form, stemmed with Porter2 (the snowball
+ * English stemmer Postgres uses). Computed here for both stores, so they index and query
+ * exactly the same terms.
  */
 export function textTerms(text: string): string[] {
   const terms: string[] = [];
-  for (const word of text
-    .normalize('NFKC')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)) {
-    if (word === '' || STOP_WORDS.has(word)) {
-      continue;
-    }
-    // Numbers and codes are kept as written: the stemmer is for English words.
-    const cut = word.slice(0, MAX_TERM_CHARS);
-    const term = /\p{N}/u.test(cut) ? cut : stem(cut);
-    if (term !== '' && !STOP_WORDS.has(term)) {
+  for (const word of queryWords(text)) {
+    const term = wordTerm(word);
+    if (term !== undefined) {
       terms.push(term);
     }
   }
   return terms;
 }
 
+/** A text's words, lower case, stop words dropped, in order. */
+export function queryWords(text: string): string[] {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word !== '' && !STOP_WORDS.has(word));
+}
+
+/** The index term of one lower-case word; undefined for a stop word. */
+export function wordTerm(word: string): string | undefined {
+  // Numbers and codes are kept as written: the stemmer is for English words.
+  const cut = word.slice(0, MAX_TERM_CHARS);
+  const term = /\p{N}/u.test(cut) ? cut : stem(baseForm(cut));
+  return term !== '' && !STOP_WORDS.has(term) ? term : undefined;
+}
+
 /** A query's distinct terms, first MAX_QUERY_TERMS of them. */
 export function queryTerms(text: string): string[] {
   return [...new Set(textTerms(text))].slice(0, MAX_QUERY_TERMS);
+}
+
+/**
+ * The base form of an irregular inflection (bought -> buy, children -> child, better -> good)
+ * from WordNet's exception lists (as WordNet's morphy uses them), or the word itself: Porter2
+ * only strips regular suffixes. An -s form is left to Porter2: "lives" and "leaves" are the
+ * verbs' third person as often as the irregular plurals of life and leaf.
+ */
+function baseForm(word: string): string {
+  const verb = own(verbExceptions, word);
+  if (verb !== undefined) {
+    return verb;
+  }
+  const noun = word.endsWith('s') ? undefined : own(nounExceptions, word);
+  return noun ?? own(adjectiveExceptions, word) ?? word;
+}
+
+function own(table: Readonly<Record<string, string>>, word: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(table, word) ? table[word] : undefined;
 }

@@ -163,6 +163,7 @@ export class SqliteIndex {
     terms: readonly string[],
     k: number,
     budget?: number,
+    weights?: ReadonlyMap<string, number>,
   ): SearchData | undefined {
     const scope = this.scope(tenant, namespace, false);
     if (scope === undefined || terms.length === 0) {
@@ -183,7 +184,7 @@ export class SqliteIndex {
         ? (this.postingsOf.all(scope, JSON.stringify(plan.essential)) as Posting[])
         : (this.recentPostingsOf.all(scope, plan.essential[0], plan.cap) as Posting[]);
     if (plan.scoreOnly.length > 0 && postings.length > 0) {
-      const candidates = JSON.stringify(candidatesToScore(postings, plan, df, stats, k));
+      const candidates = JSON.stringify(candidatesToScore(postings, plan, df, stats, k, weights));
       for (const term of plan.scoreOnly) {
         postings.push(...(this.candidatePostings.all(scope, term, candidates) as Posting[]));
       }

@@ -24,8 +24,9 @@ import {
   withinResultBudget,
 } from '../repository-limits';
 import { COLUMNS, MemoryRow, run, stripSeq, toRecord } from './sqlite-rows';
-import { rankByBm25 } from '../bm25/bm25';
-import { queryTerms } from '../bm25/text-terms';
+import { boostRecent, rankByBm25, RECENCY_DEPTH } from '../bm25/bm25';
+import { WeightedQuery, weightedQueryTerms } from '../bm25/query-terms';
+import { FEEDBACK_DOCS, withFeedback } from '../bm25/feedback';
 import { fuseRanks } from '../rank-fusion';
 import { SqliteIndex } from './sqlite-index';
 import { scopeToken } from './sqlite-search';
@@ -257,18 +258,43 @@ export class SqliteMemoryRepository implements MemoryRepository {
     minScore: number,
     limit: number,
   ): Array<ScoredMemory & { seq: number }> {
-    const terms = queryTerms(query.slice(0, MAX_QUERY_CHARS));
-    const data = this.index.searchData(tenant, namespace, terms, limit, this.candidatePostings);
-    if (data === undefined) {
-      return [];
+    const first = this.rank(
+      tenant,
+      namespace,
+      weightedQueryTerms(query.slice(0, MAX_QUERY_CHARS)),
+      limit,
+    );
+    let ranked = first.ranked;
+    if (ranked.length > 0) {
+      const top = ranked.slice(0, FEEDBACK_DOCS);
+      const rows = this.rowsBySeq(top.map((hit) => hit.seq));
+      const best = top
+        .filter((hit) => rows.has(hit.seq))
+        .map((hit) => ({ content: rows.get(hit.seq)!.content, score: hit.score }));
+      ranked = this.rank(tenant, namespace, withFeedback(first.query, best), limit).ranked;
     }
-    const ranked = rankByBm25(data.postings, terms, data.df, data.stats)
+    ranked = boostRecent(ranked, RECENCY_DEPTH * limit)
       .filter((hit) => hit.score >= minScore)
       .slice(0, limit);
     const rows = this.rowsBySeq(ranked.map((hit) => hit.seq));
     return ranked
       .filter((hit) => rows.has(hit.seq))
       .map((hit) => ({ ...toRecord(rows.get(hit.seq)!), score: hit.score }));
+  }
+
+  private rank(tenant: string, namespace: string, query: WeightedQuery, limit: number) {
+    const { terms, weights } = query;
+    const data = this.index.searchData(
+      tenant,
+      namespace,
+      terms,
+      RECENCY_DEPTH * limit,
+      this.candidatePostings,
+      weights,
+    );
+    const ranked =
+      data === undefined ? [] : rankByBm25(data.postings, terms, data.df, data.stats, weights);
+    return { query, ranked };
   }
 
   private rowsBySeq(seqs: number[]): Map<number, MemoryRow> {

@@ -1,0 +1,42 @@
+import { WeightedQuery } from './query-terms';
+import { textTerms } from './text-terms';
+
+/**
+ * Pseudo-relevance feedback (RM3): the first pass's best matches read, terms taken from them,
+ * the weight of the heaviest (tuned on bench/memory's eval: see the note of issue 12).
+ */
+export const FEEDBACK_DOCS = 3;
+export const FEEDBACK_TERMS = 20;
+export const FEEDBACK_WEIGHT = 0.2;
+
+/**
+ * The query with the terms that weigh most in its first-pass best matches added (RM3: each
+ * document's term distribution weighted by its score), at up to FEEDBACK_WEIGHT: the words of
+ * what was found find what says the same thing again.
+ */
+export function withFeedback(
+  query: WeightedQuery,
+  best: ReadonlyArray<{ content: string; score: number }>,
+): WeightedQuery {
+  const mass = new Map<string, number>();
+  for (const { content, score } of best.slice(0, FEEDBACK_DOCS)) {
+    const terms = textTerms(content);
+    for (const term of terms) {
+      if (!query.weights.has(term)) {
+        mass.set(term, (mass.get(term) ?? 0) + score / terms.length);
+      }
+    }
+  }
+  const chosen = [...mass]
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+    .slice(0, FEEDBACK_TERMS);
+  if (chosen.length === 0) {
+    return query;
+  }
+  const top = chosen[0][1];
+  const weights = new Map(query.weights);
+  for (const [term, value] of chosen) {
+    weights.set(term, (FEEDBACK_WEIGHT * value) / top);
+  }
+  return { terms: [...weights.keys()], weights };
+}

@@ -1,0 +1,68 @@
+import { withFeedback, FEEDBACK_TERMS, FEEDBACK_WEIGHT } from './feedback';
+import { EXPANSION_WEIGHT, RELATIONS, weightedQueryTerms } from './query-terms';
+import { MAX_QUERY_TERMS } from './text-terms';
+import { relatedWords } from './wordnet';
+
+describe('relatedWords (WordNet)', () => {
+  it('should give synonyms, derived forms and kinds two levels down, single words only', () => {
+    expect([...relatedWords('allergy', RELATIONS)]).toContain('allergic');
+    expect([...relatedWords('job', RELATIONS)]).toEqual(
+      expect.arrayContaining(['occupation', 'career']),
+    );
+    expect([...relatedWords('sibling', RELATIONS)]).toContain('twin');
+    // kid -> child (synonym) -> imp (a kind of child)
+    expect([...relatedWords('kid', RELATIONS)]).toEqual(expect.arrayContaining(['child', 'imp']));
+    expect([...relatedWords('job', RELATIONS)].some((word) => /[_-]/.test(word))).toBe(false);
+  });
+
+  it('should know nothing of a word WordNet lacks', () => {
+    expect(relatedWords('qzxv', RELATIONS).size).toBe(0);
+  });
+});
+
+describe('weightedQueryTerms', () => {
+  it("should weigh the query's own terms 1 and WordNet's related ones EXPANSION_WEIGHT", () => {
+    const query = weightedQueryTerms("What is my kid's job?");
+    expect(query.terms.slice(0, 2)).toEqual(['kid', 'job']);
+    expect(query.weights.get('job')).toBe(1);
+    expect(query.weights.get('child')).toBe(EXPANSION_WEIGHT);
+    expect(query.weights.get('occup')).toBe(EXPANSION_WEIGHT);
+    expect(query.terms).toEqual([...query.weights.keys()]);
+    expect(query.terms.length).toBeLessThanOrEqual(MAX_QUERY_TERMS);
+  });
+
+  it('should look up inflected words by their base form and leave numbers alone', () => {
+    expect(weightedQueryTerms('allergies').weights.get('allerg')).toBe(EXPANSION_WEIGHT);
+    expect(weightedQueryTerms('room 101')).toEqual(
+      expect.objectContaining({ terms: expect.arrayContaining(['room', '101']) }),
+    );
+    expect([...weightedQueryTerms('4711').weights]).toEqual([['4711', 1]]);
+  });
+});
+
+describe('withFeedback (RM3)', () => {
+  const query = { terms: ['car'], weights: new Map([['car', 1]]) };
+
+  it("should add the best matches' heaviest terms, the heaviest at FEEDBACK_WEIGHT", () => {
+    const expanded = withFeedback(query, [
+      { content: 'I drive a Volvo estate, my car never lets me down', score: 0.8 },
+      { content: 'The Volvo needs new brakes', score: 0.4 },
+    ]);
+    expect(expanded.weights.get('car')).toBe(1);
+    expect(expanded.weights.get('volvo')).toBe(FEEDBACK_WEIGHT);
+    const others = [...expanded.weights].filter(([term]) => term !== 'car' && term !== 'volvo');
+    expect(others.length).toBeGreaterThan(0);
+    for (const [, weight] of others) {
+      expect(weight).toBeLessThan(FEEDBACK_WEIGHT);
+      expect(weight).toBeGreaterThan(0);
+    }
+    expect(expanded.terms).toEqual([...expanded.weights.keys()]);
+  });
+
+  it('should add at most FEEDBACK_TERMS terms and nothing without matches', () => {
+    const long = Array.from({ length: 60 }, (_, i) => `word${i}x`).join(' ');
+    const expanded = withFeedback(query, [{ content: long, score: 0.5 }]);
+    expect(expanded.terms.length).toBe(1 + FEEDBACK_TERMS);
+    expect(withFeedback(query, [])).toBe(query);
+  });
+});

