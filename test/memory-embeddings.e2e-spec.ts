@@ -11,7 +11,8 @@ import {
 
 // The fake upstream's /v1/embeddings maps words of one meaning (puppy, dog, pet) to one
 // dimension, so a paraphrase is found by vector similarity and not by full-text search.
-const FACT = 'I adopted a puppy named Rex';
+// No "named": WordNet relates it to the question's "called", and text search would find it.
+const FACT = 'I adopted a puppy, Rex';
 const QUESTION = 'What is my pet called?';
 
 function injected(gateway: TestGateway): string | undefined {
