@@ -106,6 +106,22 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE memories SET terms = NULL, dl = 0;
     `,
   },
+  {
+    id: '0006_memory_postings_covering',
+    // tf and dl in the key's index: a query's postings are read from the index alone (an
+    // index-only scan, contiguous leaf pages) instead of one heap page per posting: at 100k
+    // memories, 1000 postings of a term touch 15 pages instead of 518. Index-only scans need
+    // the visibility map, so the postings table is vacuumed after 2% new rows rather than 20%.
+    sql: `
+      ALTER TABLE memory_postings DROP CONSTRAINT memory_postings_pkey;
+      ALTER TABLE memory_postings ADD PRIMARY KEY (scope, term, seq) INCLUDE (tf, dl);
+      ALTER TABLE memory_postings SET (
+        autovacuum_vacuum_insert_scale_factor = 0.02,
+        autovacuum_vacuum_scale_factor = 0.05,
+        autovacuum_analyze_scale_factor = 0.05
+      );
+    `,
+  },
 ];
 
 /**

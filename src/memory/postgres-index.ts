@@ -1,4 +1,5 @@
 import { candidatesToScore, planCandidates, ScopeStats } from './bm25/bm25';
+import { planScoreOnlyReads } from './bm25/posting-reads';
 import {
   IndexedRow,
   IndexPlan,
@@ -170,17 +171,21 @@ export const PostgresIndex = {
           );
     const found = postings.rows.map(toPosting);
     if (plan.scoreOnly.length > 0 && found.length > 0) {
+      const candidates = candidatesToScore(found, plan, df, stats, k, weights);
+      const essentialPostings = plan.essential.reduce((sum, term) => sum + df.get(term)!, 0);
+      const reads = planScoreOnlyReads(plan.scoreOnly, df, found, essentialPostings, candidates);
       const more = await sql.query<PostingRow>(
-        // One index probe per candidate: OFFSET 0 keeps the planner from turning this into a
-        // scan of every posting of the common terms (measured: 15 ms instead of 500 at 100k).
-        `SELECT p.term, p.seq, p.tf, p.dl
-         FROM unnest($3::bigint[]) AS c(seq)
-         CROSS JOIN LATERAL (
-           SELECT term, seq, tf, dl FROM memory_postings
-           WHERE scope = $1 AND term = ANY($2::text[]) AND seq = c.seq
-           OFFSET 0
-         ) AS p`,
-        [scope, plan.scoreOnly, candidatesToScore(found, plan, df, stats, k, weights)],
+        // Ranged terms: an index range with the candidates as a (hashed) filter, `seq + 0`
+        // keeping the array out of the index condition. Looked-up terms: one index scan with
+        // both arrays as keys, the (term, seq) pairs walked in key order (at 100k, 1000
+        // candidates x 3 terms: 17 ms, where a probe per candidate through a join took 60).
+        `SELECT term, seq, tf, dl FROM memory_postings
+         WHERE scope = $1 AND term = ANY($2::text[]) AND seq BETWEEN $5 AND $6
+           AND seq + 0 = ANY($4::bigint[])
+         UNION ALL
+         SELECT term, seq, tf, dl FROM memory_postings
+         WHERE scope = $1 AND term = ANY($3::text[]) AND seq = ANY($4::bigint[])`,
+        [scope, reads.ranged, reads.looked, candidates, reads.from, reads.to],
       );
       found.push(...more.rows.map(toPosting));
     }

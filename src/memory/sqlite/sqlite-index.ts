@@ -9,6 +9,7 @@ import {
   Posting,
   rowsNear,
 } from '../bm25/conversation-index';
+import { planScoreOnlyReads } from '../bm25/posting-reads';
 
 // Rows read beyond a change on each side: the re-indexed rows and their own neighbours.
 const WINDOW_EXTRA = 2 * NEIGHBOUR_REACH;
@@ -35,6 +36,7 @@ export class SqliteIndex {
   private readonly postingsOf: Statement;
   private readonly recentPostingsOf: Statement;
   private readonly candidatePostings: Statement;
+  private readonly rangePostings: Statement;
   private readonly window: Statement;
   private readonly deletePosting: Statement;
   private readonly insertPosting: Statement;
@@ -65,6 +67,13 @@ export class SqliteIndex {
     this.candidatePostings = db.prepare(
       `SELECT term, seq, tf, dl FROM memory_postings
        WHERE scope = ? AND term = ? AND seq IN (SELECT value FROM json_each(?))`,
+    );
+    // Unary + keeps the candidate list out of the index: the seq range is the key, the list a
+    // filter (SQLite builds it into a temporary index once).
+    this.rangePostings = db.prepare(
+      `SELECT term, seq, tf, dl FROM memory_postings
+       WHERE scope = ? AND term = ? AND seq BETWEEN ? AND ?
+         AND +seq IN (SELECT value FROM json_each(?))`,
     );
     this.window = db.prepare(
       `SELECT ${ROW} FROM memories
@@ -184,10 +193,20 @@ export class SqliteIndex {
         ? (this.postingsOf.all(scope, JSON.stringify(plan.essential)) as Posting[])
         : (this.recentPostingsOf.all(scope, plan.essential[0], plan.cap) as Posting[]);
     if (plan.scoreOnly.length > 0 && postings.length > 0) {
-      const candidates = JSON.stringify(candidatesToScore(postings, plan, df, stats, k, weights));
-      for (const term of plan.scoreOnly) {
-        postings.push(...(this.candidatePostings.all(scope, term, candidates) as Posting[]));
+      const candidates = candidatesToScore(postings, plan, df, stats, k, weights);
+      const essentialPostings = plan.essential.reduce((sum, term) => sum + df.get(term)!, 0);
+      const reads = planScoreOnlyReads(plan.scoreOnly, df, postings, essentialPostings, candidates);
+      const list = JSON.stringify(candidates);
+      const more: Posting[] = [];
+      for (const term of reads.ranged) {
+        more.push(
+          ...(this.rangePostings.all(scope, term, reads.from, reads.to, list) as Posting[]),
+        );
       }
+      for (const term of reads.looked) {
+        more.push(...(this.candidatePostings.all(scope, term, list) as Posting[]));
+      }
+      postings.push(...more);
     }
     return { stats, df, postings, plan };
   }
