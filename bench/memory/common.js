@@ -146,9 +146,10 @@ async function api(baseUrl, method, route, body) {
   return { status: res.status, body: json, ms };
 }
 
-/** A fresh schema name: lower case, unique per run. */
+/** A fresh schema name: lower case, unique per run (BENCH_SCHEMA_PREFIX replaces `prefix`). */
 function schemaName(prefix) {
-  return `${prefix}_${Date.now().toString(36)}_${process.pid}`;
+  const base = process.env.BENCH_SCHEMA_PREFIX ?? prefix;
+  return `${base}_${Date.now().toString(36)}_${process.pid}`;
 }
 
 /** `url` with `options=-c search_path=<schema>` added (pg and the gateway both honour it). */
