@@ -150,7 +150,7 @@ async function benchStore(store, upstream, queries) {
     const progress = (n) => {
       if (!JSON_OUT && process.stdout.isTTY) process.stdout.write(`\r  loaded ${n}`);
     };
-    const loaded = TENANTS ? await loadTenants(gateway, progress) : await load(gateway);
+    const loaded = TENANTS ? await loadTenants(gateway, store, progress) : await load(gateway);
     if (!JSON_OUT && process.stdout.isTTY) process.stdout.write('\r');
     say(
       `search-bench ${store}: loaded ${loaded.inserted} memories in ${fmt(loaded.ms / 1000, 1)} s ` +

@@ -2,8 +2,8 @@
 /**
  * The many-tenants mode of search-bench.js (BENCH_MODE=tenants): BENCH_TENANT_NAMESPACES
  * (1000) namespaces of BENCH_TENANT_MEMORIES (1000) memories each, 1,000,000 in all, loaded
- * through the HTTP batch API with BENCH_LOAD_CONCURRENCY (4) batches in flight, one namespace
- * per batch. The queries then go to one of them (MEASURED_NAMESPACE, loaded halfway): a small
+ * through the HTTP batch API, one namespace per batch, BENCH_LOAD_CONCURRENCY batches in flight
+ * (default 4 on Postgres, 1 on SQLite). The queries then go to one of them (MEASURED_NAMESPACE, loaded halfway): a small
  * tenant's search must not pay for the others' rows.
  */
 const { api } = require('./common');
@@ -11,7 +11,10 @@ const { corpus } = require('./dataset');
 
 const NAMESPACES = Number(process.env.BENCH_TENANT_NAMESPACES ?? 1000);
 const PER_NAMESPACE = Number(process.env.BENCH_TENANT_MEMORIES ?? 1000);
-const CONCURRENCY = Number(process.env.BENCH_LOAD_CONCURRENCY ?? 4);
+// SQLite writes one transaction at a time on the event loop: batches in flight there only
+// queue (and time out on a loaded machine); Postgres indexes several namespaces at once.
+const concurrency = (store) =>
+  Number(process.env.BENCH_LOAD_CONCURRENCY ?? (store === 'postgres' ? 4 : 1));
 // Distinct text is drawn from one pool: a namespace takes a slice of it at its own offset.
 const POOL = 100_000;
 const namespaceName = (i) => `tenant-${String(i).padStart(4, '0')}`;
@@ -29,7 +32,7 @@ function batchOf(pool, i) {
 }
 
 /** Loads every namespace; returns { inserted, ms, rowsPerSecond }. */
-async function loadTenants(gateway, progress = () => undefined) {
+async function loadTenants(gateway, store, progress = () => undefined) {
   const pool = corpus(Math.max(POOL, PER_NAMESPACE));
   const started = performance.now();
   let inserted = 0;
@@ -42,7 +45,12 @@ async function loadTenants(gateway, progress = () => undefined) {
         'POST',
         `/v1/memory/namespaces/${namespaceName(i)}/memories?conversation=true`,
         batchOf(pool, i),
-      );
+      ).catch((error) => {
+        throw new Error(
+          `load ${namespaceName(i)}: ${error.message} (${error.cause?.message ?? 'no cause'})` +
+            (gateway.alive() ? '' : `; the gateway exited:\n${gateway.stderr()}`),
+        );
+      });
       if (res.status !== 201) {
         throw new Error(`load ${namespaceName(i)}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
       }
@@ -50,9 +58,9 @@ async function loadTenants(gateway, progress = () => undefined) {
       progress(inserted);
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: concurrency(store) }, worker));
   const ms = performance.now() - started;
   return { inserted, ms, rowsPerSecond: inserted / (ms / 1000) };
 }
 
-module.exports = { loadTenants, MEASURED_NAMESPACE, NAMESPACES, PER_NAMESPACE, CONCURRENCY };
+module.exports = { loadTenants, MEASURED_NAMESPACE, NAMESPACES, PER_NAMESPACE };

@@ -59,7 +59,10 @@ describe('BM25 search on both stores', () => {
   const schema = `memory_test_${randomBytes(6).toString('hex')}`;
   let admin: SqlClient;
   let pg: SqlClient;
-  const stores: Array<{ name: string; repo: MemoryRepository; budgeted: MemoryRepository }> = [];
+  // Budgets that leave the rarest term capped (8), and that read a few terms whole and look the
+  // common ones up by seq range or per candidate (30, 60): all give the same on both stores.
+  const BUDGETS = [8, 30, 60];
+  const stores: Array<{ name: string; repo: MemoryRepository; budgeted: MemoryRepository[] }> = [];
 
   beforeAll(async () => {
     admin = createPgClient(POSTGRES_URL, { max: 1, connectionTimeoutMillis: 5000 });
@@ -72,12 +75,12 @@ describe('BM25 search on both stores', () => {
       {
         name: 'sqlite',
         repo: new SqliteMemoryRepository(db, 0),
-        budgeted: new SqliteMemoryRepository(db, 8),
+        budgeted: BUDGETS.map((budget) => new SqliteMemoryRepository(db, budget)),
       },
       {
         name: 'postgres',
         repo: new PostgresMemoryRepository(pg, 0),
-        budgeted: new PostgresMemoryRepository(pg, 8),
+        budgeted: BUDGETS.map((budget) => new PostgresMemoryRepository(pg, budget)),
       },
     );
     for (const { repo } of stores) {
@@ -106,7 +109,41 @@ describe('BM25 search on both stores', () => {
       const exact = await ranked(sqlite.repo, query);
       expect(exact.length).toBeGreaterThan(0);
       expect(await ranked(postgres.repo, query)).toEqual(exact);
-      expect(await ranked(postgres.budgeted, query)).toEqual(await ranked(sqlite.budgeted, query));
+      for (const [i, budgeted] of postgres.budgeted.entries()) {
+        expect(await ranked(budgeted, query)).toEqual(await ranked(sqlite.budgeted[i], query));
+      }
     },
   );
+
+  describe('with one very common term', () => {
+    // 300 standalone memories share "common filler"; 3 of them, far apart, also hold "rare".
+    const wide = Array.from({ length: 300 }, (_, i) => ({
+      content: `${[0, 150, 299].includes(i) ? 'rare ' : ''}common filler ${i}`,
+      createdAt: new Date(T0 + i * 60_000),
+    }));
+    const scored = async (repo: MemoryRepository, query: string, limit: number) =>
+      new Map((await repo.search('t', 'wide', query, { limit })).map((m) => [m.id, m.score]));
+
+    beforeAll(async () => {
+      for (const { repo } of stores) {
+        await repo.add('t', 'wide', wide);
+      }
+    });
+
+    it.each([
+      // Candidates from "rare" alone, spread over the namespace: "common" looked up per candidate.
+      ['rare common', 3],
+      // Both terms capped (budget 8): the 8 newest memories, "filler" read by their seq range.
+      ['common filler', 8],
+    ])('should give each budgeted hit of %p its exact score', async (query, hits) => {
+      for (const { repo, budgeted } of stores) {
+        const exact = await scored(repo, query, 500);
+        const found = await scored(budgeted[0], query, 10);
+        expect(found.size).toBeGreaterThanOrEqual(hits);
+        for (const [id, score] of found) {
+          expect(score).toBe(exact.get(id));
+        }
+      }
+    });
+  });
 });
