@@ -154,7 +154,8 @@ async function benchStore(store, upstream, queries) {
     if (!JSON_OUT && process.stdout.isTTY) process.stdout.write('\r');
     say(
       `search-bench ${store}: loaded ${loaded.inserted} memories in ${fmt(loaded.ms / 1000, 1)} s ` +
-        `(${fmt(loaded.rowsPerSecond, 0)} memories/s through the batch API)`,
+        `(${fmt(loaded.rowsPerSecond, 0)} memories/s through the batch API` +
+        `${loaded.retries ? `, ${loaded.retries} batches retried after a closed connection` : ''})`,
     );
     if (store === 'postgres') {
       // What autovacuum does within a minute or two of a bulk load (statistics, visibility map

@@ -36,31 +36,42 @@ async function loadTenants(gateway, store, progress = () => undefined) {
   const pool = corpus(Math.max(POOL, PER_NAMESPACE));
   const started = performance.now();
   let inserted = 0;
+  let retries = 0;
   let next = 0;
+  const post = (i) =>
+    api(
+      gateway.url,
+      'POST',
+      `/v1/memory/namespaces/${namespaceName(i)}/memories?conversation=true`,
+      batchOf(pool, i),
+    );
   const worker = async () => {
     while (next < NAMESPACES) {
       const i = next++;
-      const res = await api(
-        gateway.url,
-        'POST',
-        `/v1/memory/namespaces/${namespaceName(i)}/memories?conversation=true`,
-        batchOf(pool, i),
-      ).catch((error) => {
-        throw new Error(
-          `load ${namespaceName(i)}: ${error.message} (${error.cause?.message ?? 'no cause'})` +
-            (gateway.alive() ? '' : `; the gateway exited:\n${gateway.stderr()}`),
-        );
-      });
+      // A keep-alive connection closed under the request ("other side closed", seen on a
+      // loaded machine) is retried once: a batch is idempotent (duplicates are skipped), and
+      // its rows count once either way (inserted + skipped).
+      const res = await post(i)
+        .catch(() => {
+          retries += 1;
+          return post(i);
+        })
+        .catch((error) => {
+          throw new Error(
+            `load ${namespaceName(i)}: ${error.message} (${error.cause?.message ?? 'no cause'})` +
+              (gateway.alive() ? '' : `; the gateway exited:\n${gateway.stderr()}`),
+          );
+        });
       if (res.status !== 201) {
         throw new Error(`load ${namespaceName(i)}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
       }
-      inserted += res.body.inserted;
+      inserted += res.body.inserted + res.body.skipped;
       progress(inserted);
     }
   };
   await Promise.all(Array.from({ length: concurrency(store) }, worker));
   const ms = performance.now() - started;
-  return { inserted, ms, rowsPerSecond: inserted / (ms / 1000) };
+  return { inserted, ms, rowsPerSecond: inserted / (ms / 1000), retries };
 }
 
 module.exports = { loadTenants, MEASURED_NAMESPACE, NAMESPACES, PER_NAMESPACE };
