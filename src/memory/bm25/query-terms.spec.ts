@@ -66,3 +66,13 @@ describe('withFeedback (RM3)', () => {
     expect(withFeedback(query, [])).toBe(query);
   });
 });
+
+describe('weightedQueryTerms, asked again', () => {
+  it('should expand a word the same way the second time (from the cache) as the first', () => {
+    const query = 'Which beverage did my sibling drink at the race?';
+    const first = weightedQueryTerms(query);
+    expect(first.terms.length).toBeGreaterThan(3);
+    const again = weightedQueryTerms(`${query} beverage`);
+    expect(again).toEqual(first);
+  });
+});

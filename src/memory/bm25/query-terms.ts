@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import lemmatize from 'wink-lemmatizer';
 
 import { MAX_QUERY_TERMS, queryWords, wordTerm } from './text-terms';
@@ -41,6 +42,24 @@ export function weightedQueryTerms(text: string): WeightedQuery {
     if (/\p{N}/u.test(word)) {
       continue;
     }
+    for (const term of expansionTerms(word)) {
+      if (!weights.has(term) && weights.size < MAX_QUERY_TERMS) {
+        weights.set(term, EXPANSION_WEIGHT);
+      }
+    }
+  }
+  return { terms: [...weights.keys()], weights };
+}
+
+// A word's expansion is the same every time: looking it up in WordNet (a few binary searches
+// and synset reads per word, ~4.6 ms a query in all) is paid once per word, not per search.
+const expansions = new LRUCache<string, readonly string[]>({ max: 20_000 });
+
+/** The terms of the words WordNet relates to `word`, in the order they are added. */
+function expansionTerms(word: string): readonly string[] {
+  let terms = expansions.get(word);
+  if (terms === undefined) {
+    const found: string[] = [];
     // WordNet lists base forms: the word as a noun, verb and adjective (morphy, as wink does).
     const lemmas = new Set([
       word,
@@ -51,11 +70,13 @@ export function weightedQueryTerms(text: string): WeightedQuery {
     for (const lemma of lemmas) {
       for (const related of relatedWords(lemma, RELATIONS)) {
         const term = wordTerm(related);
-        if (term !== undefined && !weights.has(term) && weights.size < MAX_QUERY_TERMS) {
-          weights.set(term, EXPANSION_WEIGHT);
+        if (term !== undefined) {
+          found.push(term);
         }
       }
     }
+    terms = found;
+    expansions.set(word, terms);
   }
-  return { terms: [...weights.keys()], weights };
+  return terms;
 }
