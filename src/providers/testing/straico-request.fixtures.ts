@@ -1,0 +1,42 @@
+import { GatewayException } from '../../common/errors/gateway.exception';
+import { ChatCompletionRequest, ChatMessage } from '../chat.types';
+
+/** What the Straico mapper specs target when they name a model. */
+export const STRAICO_MODEL = { model: 'meta-llama/llama-4-maverick' } as const;
+
+export function straicoRequest(
+  messages: ChatMessage[],
+  extra: Partial<ChatCompletionRequest> = {},
+): ChatCompletionRequest {
+  return { model: 'straico/meta-llama/llama-4-maverick', messages, ...extra };
+}
+
+export const weatherTool = {
+  type: 'function',
+  function: {
+    name: 'get_weather',
+    description: 'Current weather for a city',
+    parameters: {
+      type: 'object',
+      properties: { city: { type: 'string' } },
+      required: ['city'],
+    },
+  },
+};
+
+/** The GatewayException `action` throws; anything else it throws, or no throw, fails the test. */
+export function thrownGatewayException(action: () => unknown): GatewayException {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof GatewayException) {
+      return error;
+    }
+    throw error;
+  }
+  throw new Error('expected a GatewayException');
+}
+
+export function systemTexts(messages: Array<{ role: string; content: unknown }>): string[] {
+  return messages.filter((m) => m.role === 'system').map((m) => m.content as string);
+}
