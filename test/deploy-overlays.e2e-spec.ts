@@ -25,7 +25,7 @@ import {
   readDocs,
   SINGLE,
 } from './support/k8s-manifests';
-import { POSTGRES_URL } from './support/memory';
+import { POSTGRES_URL } from './support/postgres';
 
 /**
  * The overlays checked against the base they patch and against the app booted with their

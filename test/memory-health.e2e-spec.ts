@@ -1,13 +1,6 @@
 import { startGateway, TestGateway } from './support/gateway';
-import {
-  addMemories,
-  createPostgresSchema,
-  freshNamespace,
-  PostgresSchema,
-  postgresTarget,
-  postMemoryChat,
-  waitForMemories,
-} from './support/memory';
+import { addMemories, freshNamespace, postMemoryChat, waitForMemories } from './support/memory';
+import { createPostgresSchema, PostgresSchema, postgresTarget } from './support/postgres';
 import { startTcpProxy, TcpProxy } from './support/tcp-proxy';
 
 interface Readiness {
