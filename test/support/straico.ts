@@ -13,6 +13,18 @@ import { sleep, startGateway, TEST_KEY, TestGateway } from './gateway';
 export const HAIKU = 'anthropic/claude-3-haiku:beta';
 export const STRAICO_HAIKU = `straico/${HAIKU}`;
 
+/** A one-line conversation, and what the fake Straico answers it. */
+export const MESSAGES = [{ role: 'user' as const, content: 'Hello!' }];
+export const ANSWER = 'Hello from Straico!';
+/** What the fake's selector picks per pricing method (chat models ordered by price). */
+export const PICKED = {
+  quality: 'openai/o4-mini',
+  balance: 'openai/gpt-4o-mini',
+  budget: 'meta-llama/llama-4-maverick',
+};
+
+export type Params = OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+
 export interface StraicoGateway {
   gateway: TestGateway;
   straico: FakeStraicoUpstream;
@@ -64,6 +76,31 @@ export async function startStraicoGateway(
     await waitForModel(gateway, STRAICO_HAIKU);
   }
   return started;
+}
+
+/**
+ * startStraicoGateway for the enclosing describe: booted before its tests, closed after them,
+ * the fake Straico reset before each.
+ */
+export function useStraicoGateway(options: StraicoGatewayOptions = {}): StraicoGateway {
+  let setup: StraicoGateway;
+  beforeAll(async () => {
+    setup = await startStraicoGateway(options);
+  });
+  afterAll(() => setup.close());
+  beforeEach(() => setup.straico.reset());
+  return {
+    get gateway() {
+      return setup.gateway;
+    },
+    get straico() {
+      return setup.straico;
+    },
+    get client() {
+      return setup.client;
+    },
+    close: () => setup.close(),
+  };
 }
 
 export function sdkClient(gateway: TestGateway, apiKey = TEST_KEY): OpenAI {
