@@ -67,6 +67,22 @@ export async function startGateway(
   };
 }
 
+/**
+ * startGateway for the enclosing describe: booted before its tests, closed after them, its
+ * upstream reset before each.
+ */
+export function useGateway(env: Record<string, string | undefined> = {}): {
+  readonly gateway: TestGateway;
+} {
+  const booted = {} as { gateway: TestGateway };
+  beforeAll(async () => {
+    booted.gateway = await startGateway(env);
+  });
+  afterAll(() => booted.gateway.close());
+  beforeEach(() => booted.gateway.upstream.reset());
+  return booted;
+}
+
 export function authHeaders(key = TEST_KEY): Record<string, string> {
   return { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
 }
