@@ -1,19 +1,5 @@
 import { authHeaders, postChat, readSse, startGateway, TestGateway } from './support/gateway';
 
-interface Indicator {
-  status: string;
-  message?: string;
-  enabled?: boolean;
-  state?: string;
-}
-
-interface HealthBody {
-  status: string;
-  info: Record<string, Indicator>;
-  error: Record<string, Indicator>;
-  details: Record<string, Indicator>;
-}
-
 /** The slice of OpenAPI 3 these tests read. */
 interface Schema {
   $ref?: string;
@@ -45,11 +31,6 @@ interface OpenApiDocument {
     securitySchemes?: Record<string, { type: string; scheme?: string }>;
   };
 }
-
-async function health(response: Response): Promise<HealthBody> {
-  return (await response.json()) as HealthBody;
-}
-
 /** The application/json media type of a request body or response; fails clearly when absent. */
 function jsonMedia(holder: { content?: Record<string, MediaType> } | undefined): MediaType {
   const media = holder?.content?.['application/json'];
@@ -68,84 +49,6 @@ function property(schema: Schema, name: string): Schema {
 }
 
 const ERROR_SCHEMA_REF = '#/components/schemas/ErrorResponseDto';
-
-describe('health probes', () => {
-  describe('with a reachable upstream', () => {
-    let gateway: TestGateway;
-
-    beforeAll(async () => {
-      gateway = await startGateway();
-    });
-    afterAll(() => gateway.close());
-
-    it('should answer /health/live with 200 ok without any key', async () => {
-      const response = await fetch(`${gateway.url}/health/live`);
-      expect(response.status).toBe(200);
-      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(await health(response)).toMatchObject({ status: 'ok' });
-    });
-
-    it('should answer /health/ready with 200, the process serving and the provider shown, without calling it', async () => {
-      gateway.upstream.reset();
-      const response = await fetch(`${gateway.url}/health/ready`);
-      expect(response.status).toBe(200);
-      const body = await health(response);
-      expect(body.status).toBe('ok');
-      expect(body.details.process).toEqual({ status: 'up', state: 'serving' });
-      expect(body.details['provider:openai']).toEqual({
-        status: 'up',
-        enabled: true,
-        openRoutes: [],
-      });
-      // Every replica shares the upstream: a readiness probe never waits on it.
-      expect(gateway.upstream.requests).toEqual([]);
-    });
-  });
-
-  describe('with an upstream that went away', () => {
-    let gateway: TestGateway;
-
-    beforeAll(async () => {
-      gateway = await startGateway();
-      await gateway.upstream.close();
-    });
-    afterAll(() => gateway.close());
-
-    it('should stay ready: the upstream is not this process, and probes do not wait on it', async () => {
-      const response = await fetch(`${gateway.url}/health/ready`);
-      expect(response.status).toBe(200);
-      const body = await health(response);
-      expect(body.status).toBe('ok');
-      expect(body.details.process.state).toBe('serving');
-    });
-
-    it('should keep /health/live at 200 since the process itself is fine', async () => {
-      const response = await fetch(`${gateway.url}/health/live`);
-      expect(response.status).toBe(200);
-      expect((await health(response)).status).toBe('ok');
-    });
-  });
-
-  describe('with no provider configured', () => {
-    let gateway: TestGateway;
-
-    beforeAll(async () => {
-      gateway = await startGateway({ OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined });
-    });
-    afterAll(() => gateway.close());
-
-    it('should say in /health/ready that no provider is configured, readiness being the process', async () => {
-      const response = await fetch(`${gateway.url}/health/ready`);
-      expect(response.status).toBe(200);
-      const body = await health(response);
-      expect(body.details.providers).toEqual({
-        status: 'up',
-        enabled: false,
-        message: expect.stringMatching(/no upstream provider is configured/i),
-      });
-    });
-  });
-});
 
 describe('API documentation', () => {
   let gateway: TestGateway;
@@ -292,47 +195,5 @@ describe('API documentation', () => {
         expect(((await response.json()) as { object: string }).object).toBe('chat.completion');
       }
     }
-  });
-});
-
-describe('public routes under a tight rate limit', () => {
-  let gateway: TestGateway;
-
-  beforeAll(async () => {
-    gateway = await startGateway({ THROTTLE_LIMIT: '5' });
-  });
-  afterAll(() => gateway.close());
-
-  async function statuses(path: string, count: number): Promise<number[]> {
-    const result: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const response = await fetch(`${gateway.url}${path}`);
-      await response.arrayBuffer();
-      result.push(response.status);
-    }
-    return result;
-  }
-
-  it('should never throttle /health/live', async () => {
-    expect(await statuses('/health/live', 30)).toEqual(Array(30).fill(200));
-  });
-
-  it('should never throttle /health/ready', async () => {
-    expect(await statuses('/health/ready', 10)).toEqual(Array(10).fill(200));
-  });
-
-  it('should never throttle /docs or /docs-json', async () => {
-    expect(await statuses('/docs', 10)).toEqual(Array(10).fill(200));
-    expect(await statuses('/docs-json', 10)).toEqual(Array(10).fill(200));
-  });
-
-  it('should still throttle the API itself at the same limit', async () => {
-    const codes = await Promise.all(
-      Array.from({ length: 6 }, () =>
-        fetch(`${gateway.url}/v1/models`, { headers: authHeaders() }).then((r) => r.status),
-      ),
-    );
-    expect(codes.filter((code) => code === 200)).toHaveLength(5);
-    expect(codes.filter((code) => code === 429)).toHaveLength(1);
   });
 });
