@@ -4,13 +4,6 @@ import { join } from 'node:path';
 
 import { readJson } from './support/json';
 import {
-  freshNamespace,
-  memoriesPath,
-  memoryApi,
-  memoryBackends,
-  startMemoryGateway,
-} from './support/memory';
-import {
   authHeaders,
   chatBody,
   postChat,
@@ -18,93 +11,23 @@ import {
   TEST_KEY,
   TestGateway,
 } from './support/gateway';
-
-/**
- * The examples of /docs-json are what a newcomer copies: each must be an answer the gateway
- * really gives, so the tests below provoke the real answer and hold the example against it.
- */
-interface ErrorBody {
-  message: string;
-  type: string;
-  param: string | null;
-  code: string | null;
-}
-
-interface Media {
-  schema?: { $ref?: string };
-  example?: unknown;
-  examples?: Record<string, { value: unknown }>;
-}
-
-interface Operation {
-  security?: Record<string, string[]>[];
-  requestBody?: { content: Record<string, Media> };
-  responses: Record<string, { content?: Record<string, Media> }>;
-}
-
-interface OpenApiDocument {
-  paths: Record<string, Record<string, Operation>>;
-}
+import {
+  ERROR_SCHEMA_REF,
+  ErrorBody,
+  errorExample,
+  isErrorEnvelope,
+  OpenApiDocument,
+  openApi,
+  operation,
+  placeholders,
+  shape,
+} from './support/openapi-examples';
 
 const METRICS_TOKEN = 'metrics-token-for-docs';
 const LIMITED_KEY = 'sk-docs-limited-to-gpt-4o-mini';
 const ONE_A_MINUTE_KEY = 'sk-docs-one-request-a-minute';
 const CHAT = '/v1/chat/completions';
-const ERROR_SCHEMA_REF = '#/components/schemas/ErrorResponseDto';
 const CHAT_ERRORS = ['400', '401', '403', '404', '413', '429', '500', '502', '503', '504'];
-
-async function openApi(gateway: TestGateway): Promise<OpenApiDocument> {
-  return (await readJson(await fetch(`${gateway.url}/docs-json`))) as OpenApiDocument;
-}
-
-function operation(document: OpenApiDocument, path: string, method = 'post'): Operation {
-  const found = document.paths[path]?.[method];
-  if (!found) {
-    throw new Error(`${method} ${path} is not documented`);
-  }
-  return found;
-}
-
-function errorExample(op: Operation, status: string): ErrorBody {
-  const example = op.responses[status]?.content?.['application/json']?.example as
-    { error: ErrorBody } | undefined;
-  if (!example) {
-    throw new Error(`no example is documented for ${status}`);
-  }
-  return example.error;
-}
-
-/** Swagger UI's stand-ins for values nobody wrote: a newcomer would send or expect them. */
-function placeholders(value: unknown, path = '$'): string[] {
-  if (value === 'string' || (Array.isArray(value) && value.some((item) => isEmptyObject(item)))) {
-    return [path];
-  }
-  if (typeof value !== 'object' || value === null) {
-    return [];
-  }
-  return Object.entries(value).flatMap(([key, item]) =>
-    key.startsWith('additionalProp') ? [`${path}.${key}`] : placeholders(item, `${path}.${key}`),
-  );
-}
-
-function isEmptyObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
-}
-
-function isErrorEnvelope(value: unknown): boolean {
-  const error = (value as { error?: Record<string, unknown> } | undefined)?.error;
-  return (
-    typeof error?.message === 'string' &&
-    typeof error.type === 'string' &&
-    (error.param === null || typeof error.param === 'string') &&
-    (error.code === null || typeof error.code === 'string')
-  );
-}
-
-/** The parts of an error that do not vary from one occurrence to the next. */
-function shape(error: ErrorBody) {
-  return { type: error.type, param: error.param, code: error.code };
-}
 
 describe('API documentation examples', () => {
   let gateway: TestGateway;
@@ -232,71 +155,5 @@ describe('API documentation examples', () => {
     expect(shape(((await readJson(scrape)) as { error: ErrorBody }).error)).toEqual(
       shape(errorExample(operation(document, '/metrics', 'get'), '401')),
     );
-  });
-});
-
-describe('API documentation examples of memory and open metrics', () => {
-  let gateway: TestGateway;
-  let document: OpenApiDocument;
-  const MEMORIES = '/v1/memory/namespaces/{namespace}/memories';
-
-  // Postgres rather than PGlite: the store opens in well under a second.
-  const postgres = memoryBackends().find((backend) => backend.name === 'Postgres')!;
-
-  beforeAll(async () => {
-    gateway = await startMemoryGateway(postgres, 'sk-docs-other-key');
-    document = await openApi(gateway);
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await postgres.teardown();
-  });
-
-  it('should show /metrics without a lock while METRICS_TOKEN is unset, as it is open', async () => {
-    expect(operation(document, '/metrics', 'get').security).toBeUndefined();
-    expect((await fetch(`${gateway.url}/metrics`)).status).toBe(200);
-  });
-
-  it('should send a real memory by default and show the answer it really gets', async () => {
-    const add = operation(document, MEMORIES);
-    const examples = add.requestBody?.content['application/json'].examples ?? {};
-    const [byDefault] = Object.values(examples);
-    expect(byDefault).toBeDefined();
-    expect(placeholders(byDefault.value)).toEqual([]);
-    const documented = add.responses['201'].content?.['application/json']?.example as {
-      data: Array<{ id: string }>;
-    };
-
-    const response = await memoryApi(
-      gateway,
-      'POST',
-      memoriesPath(freshNamespace('docs')),
-      byDefault.value,
-    );
-    expect(response.status).toBe(201);
-    const answer = (await readJson(response)) as { data: Array<{ id: string }> };
-    expect(answer).toEqual({
-      ...documented,
-      data: documented.data.map((item) => ({ ...item, id: answer.data[0]?.id })),
-    });
-  });
-
-  it('should document the errors the memory routes really answer', async () => {
-    const one = operation(document, `${MEMORIES}/{id}`, 'get');
-    const missing = await memoryApi(
-      gateway,
-      'GET',
-      memoriesPath(freshNamespace('docs'), '/5f0e6a52-3c1d-4b7e-9a2f-8d4c6b1e0a93'),
-    );
-    expect(missing.status).toBe(404);
-    expect(shape(((await readJson(missing)) as { error: ErrorBody }).error)).toEqual(
-      shape(errorExample(one, '404')),
-    );
-    const invalid = await memoryApi(gateway, 'GET', memoriesPath('not a namespace'));
-    expect(invalid.status).toBe(400);
-    expect(shape(((await readJson(invalid)) as { error: ErrorBody }).error)).toEqual(
-      shape(errorExample(one, '400')),
-    );
-    expect(errorExample(one, '503').code).toBe('memory_unavailable');
   });
 });

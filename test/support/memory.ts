@@ -67,7 +67,7 @@ export async function startMemoryGateway(
   const gateway = await startGateway({
     ...(await backend.setup()),
     GATEWAY_API_KEYS: `${TEST_KEY},${otherKey}`,
-    // These suites test what is recalled, not the timeout (memory-resilience does): a busy CI
+    // These suites test what is recalled, not the timeout (the memory-resilience suites do): a busy CI
     // machine must not turn a slow search into a 503 or a request served without memory.
     MEMORY_RETRIEVAL_TIMEOUT_MS: '10000',
     ...env,
