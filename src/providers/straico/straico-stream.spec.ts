@@ -1,65 +1,20 @@
 import { deferred } from '../../common/testing/deferred';
-import { ProviderException } from '../../common/errors/provider.exception';
-import { ChatCompletion, ChatCompletionChunk } from '../chat.types';
-import { v2ChatReply, v2SmartSelectorResponse } from './__fixtures__/straico-responses';
+import { ChatCompletion } from '../chat.types';
+import { emulateStream, splitContent } from './straico-stream';
+import { v2ChatReply } from './__fixtures__/straico-responses';
 import { fromStraicoChatResponse } from './straico-response.mapper';
-import { emulateStream, EmulationOptions, splitContent } from './straico-stream';
+import {
+  consume,
+  isKeepAlive,
+  LONG_TEXT,
+  options,
+  sleep,
+  textCompletion,
+  toolCompletion,
+} from '../testing/straico-stream.fixtures';
 
 // §1 / §9: Straico cannot stream; the stream is emulated around its single answer, with
 // keep-alive chunks while it works (RKP's heartbeat technique).
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Pulls every chunk into `chunks` as it comes; `done` settles when the stream ends. */
-function consume(stream: AsyncIterable<ChatCompletionChunk>) {
-  const chunks: ChatCompletionChunk[] = [];
-  const done = (async () => {
-    for await (const chunk of stream) {
-      chunks.push(chunk);
-    }
-  })();
-  done.catch(() => undefined);
-  return { chunks, done };
-}
-
-const LONG_TEXT =
-  'Recycling at home works best with three habits: rinse containers before binning them, ' +
-  'keep a separate box for paper and cardboard, and check the local rules for plastics.';
-
-function options(overrides: Partial<EmulationOptions> = {}): EmulationOptions {
-  return {
-    id: 'chatcmpl-emulated-1',
-    created: 1750000000,
-    provisionalModel: 'auto',
-    keepAliveMs: 20,
-    includeUsage: false,
-    signal: new AbortController().signal,
-    ...overrides,
-  };
-}
-
-function textCompletion(): ChatCompletion {
-  const body = v2SmartSelectorResponse();
-  body.choices![0].message!.content = LONG_TEXT;
-  return fromStraicoChatResponse(body, { tools: [], wantsJson: false, requestedModel: 'auto' })
-    .completion;
-}
-
-function toolCompletion(): ChatCompletion {
-  const reply =
-    '{"tool_calls":[{"name":"get_weather","arguments":{"city":"Paris"}},' +
-    '{"name":"get_time","arguments":{"tz":"Europe/Paris"}}]}';
-  return fromStraicoChatResponse(v2ChatReply(reply), {
-    tools: [{ name: 'get_weather' }, { name: 'get_time' }],
-    wantsJson: false,
-    requestedModel: 'straico/meta-llama/llama-4-maverick',
-  }).completion;
-}
-
-const isKeepAlive = (chunk: ChatCompletionChunk) =>
-  chunk.choices.length === 1 &&
-  Object.keys(chunk.choices[0].delta).length === 0 &&
-  chunk.choices[0].finish_reason === null;
 
 describe('splitContent', () => {
   it('should return no pieces for an empty string', () => {
@@ -99,40 +54,6 @@ describe('splitContent', () => {
 });
 
 describe('emulateStream', () => {
-  it('should stop at once when the client left while the stream was paused at a chunk', async () => {
-    const controller = new AbortController();
-    const stream = emulateStream(new Promise<ChatCompletion>(() => undefined), {
-      ...options(),
-      signal: controller.signal,
-    });
-    await stream.next();
-    controller.abort();
-    await expect(stream.next()).rejects.toThrow();
-  });
-
-  it('should not pile up abort listeners across keep-alives', async () => {
-    const controller = new AbortController();
-    let listeners = 0;
-    const signal = controller.signal;
-    const add = signal.addEventListener.bind(signal);
-    const remove = signal.removeEventListener.bind(signal);
-    signal.addEventListener = (...args: Parameters<typeof add>) => {
-      listeners += 1;
-      add(...args);
-    };
-    signal.removeEventListener = (...args: Parameters<typeof remove>) => {
-      listeners -= 1;
-      remove(...args);
-    };
-    const answer = deferred<ChatCompletion>();
-    const { chunks, done } = consume(emulateStream(answer.promise, { ...options(), signal }));
-    await sleep(130);
-    expect(chunks.length).toBeGreaterThanOrEqual(4);
-    expect(listeners).toBeLessThanOrEqual(1);
-    answer.resolve(textCompletion());
-    await done;
-  });
-
   it('should send the role chunk, keep-alives while pending, then the answer', async () => {
     const answer = deferred<ChatCompletion>();
     const { chunks, done } = consume(emulateStream(answer.promise, options()));
@@ -261,48 +182,5 @@ describe('emulateStream', () => {
       { role: 'assistant', content: '' },
       {},
     ]);
-  });
-
-  it('should throw the failure when the answer is rejected', async () => {
-    const answer = deferred<ChatCompletion>();
-    const { chunks, done } = consume(emulateStream(answer.promise, options()));
-    await sleep(30);
-    const failure = ProviderException.timeout('straico', 300_000);
-    answer.reject(failure);
-    await expect(done).rejects.toBe(failure);
-    expect(chunks[0].choices[0].delta).toEqual({ role: 'assistant', content: '' });
-    expect(chunks.every((chunk) => chunk.choices[0]?.finish_reason === null)).toBe(true);
-  });
-
-  it('should throw promptly when the signal aborts while waiting', async () => {
-    const controller = new AbortController();
-    const answer = deferred<ChatCompletion>();
-    const { chunks, done } = consume(
-      emulateStream(answer.promise, options({ keepAliveMs: 5_000, signal: controller.signal })),
-    );
-    await sleep(20);
-    expect(chunks).toHaveLength(1);
-    const started = Date.now();
-    controller.abort();
-    await expect(done).rejects.toThrow();
-    expect(Date.now() - started).toBeLessThan(1_000);
-    expect(chunks).toHaveLength(1);
-  });
-
-  it('should throw the abort reason when it is an Error', async () => {
-    const controller = new AbortController();
-    const reason = new Error('client went away');
-    const { done } = consume(
-      emulateStream(
-        new Promise<ChatCompletion>(() => undefined),
-        options({
-          keepAliveMs: 5_000,
-          signal: controller.signal,
-        }),
-      ),
-    );
-    await sleep(10);
-    controller.abort(reason);
-    await expect(done).rejects.toBe(reason);
   });
 });
