@@ -3,18 +3,15 @@ import type { Request, Response } from 'express';
 import { EventEmitter } from 'node:events';
 
 import { ApiKeyIdentity } from '../auth/api-key.types';
-import { ModelCatalog } from '../catalog/model-catalog';
 import { GatewayLifecycle } from '../lifecycle/gateway-lifecycle';
-import { MetricsService } from '../metrics/metrics.service';
 import { ChatCompletion, ChatCompletionRequest } from '../providers/chat.types';
 import { FakeChatProvider } from '../providers/testing/fake-chat-provider';
-import { CircuitBreakers } from '../routing/circuit-breakers.service';
-import { PlanOptions, RoutePlan, RoutePlanner } from '../routing/route-planner.service';
+import { RoutePlan } from '../routing/route-planner.service';
 import { RoutingConfig } from '../routing/routing.config';
 import { TokenLimiter } from '../throttling/token-limiter.service';
 import { throttlingConfig } from '../throttling/throttling.config';
 import { CompletionResponder } from './completion-responder';
-import { CompletionsService } from './completions.service';
+import { plannedCompletions } from './testing/planned-completions';
 
 const ROUTING: RoutingConfig = {
   retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 0 },
@@ -44,20 +41,7 @@ class RecordingResponse extends EventEmitter {
 }
 
 function responderFor(plan: RoutePlan, tpm?: number) {
-  const planned: PlanOptions[] = [];
-  const planner = {
-    plan: (_request: unknown, _key: unknown, options: PlanOptions) => {
-      planned.push(options);
-      return plan;
-    },
-  } as unknown as RoutePlanner;
-  const completions = new CompletionsService(
-    planner,
-    new CircuitBreakers(ROUTING),
-    ROUTING,
-    new MetricsService(),
-    new ModelCatalog([]),
-  );
+  const { service: completions, planned } = plannedCompletions(plan, ROUTING);
   const config = { ...throttlingConfig(), redisUrl: undefined, tpm };
   const responder = new CompletionResponder(
     completions,

@@ -1,16 +1,15 @@
 import { ApiKeyIdentity } from '../auth/api-key.types';
-import { ModelCatalog } from '../catalog/model-catalog';
 import { GatewayException } from '../common/errors/gateway.exception';
 import { ProviderException } from '../common/errors/provider.exception';
-import { MetricsService } from '../metrics/metrics.service';
 import { profileRequest } from '../model-selector/request-profile';
 import { ChatCompletionChunk } from '../providers/chat.types';
 import { FakeChatProvider } from '../providers/testing/fake-chat-provider';
 import { CircuitBreakers } from '../routing/circuit-breakers.service';
-import { PlanOptions, RoutePlan, RoutePlanner } from '../routing/route-planner.service';
+import { RoutePlan } from '../routing/route-planner.service';
 import { RoutingConfig } from '../routing/routing.config';
 import { o200kTokenCounter } from '../tokens/token-counter';
-import { CompletionCall, CompletionsService } from './completions.service';
+import { CompletionCall } from './completions.service';
+import { plannedCompletions } from './testing/planned-completions';
 
 const ROUTING: RoutingConfig = {
   retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 0 },
@@ -34,21 +33,7 @@ function candidate(provider: FakeChatProvider, upstreamModel: string, label = up
 
 /** The planner's part is a given plan here; route-planner.service.spec.ts covers planning. */
 function serviceFor(plan: RoutePlan, breakers = new CircuitBreakers(ROUTING)) {
-  const planned: PlanOptions[] = [];
-  const planner = {
-    plan: (_request: unknown, _key: unknown, options: PlanOptions) => {
-      planned.push(options);
-      return plan;
-    },
-  } as unknown as RoutePlanner;
-  const service = new CompletionsService(
-    planner,
-    breakers,
-    ROUTING,
-    new MetricsService(),
-    new ModelCatalog([]),
-  );
-  return { service, planned, breakers };
+  return plannedCompletions(plan, ROUTING, breakers);
 }
 
 function call(fields: Partial<CompletionCall> = {}): CompletionCall {

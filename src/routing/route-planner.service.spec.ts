@@ -1,13 +1,13 @@
 import { ApiKeyIdentity } from '../auth/api-key.types';
 import { DEFAULT_CATALOG } from '../catalog/default-catalog';
 import { ModelCatalog } from '../catalog/model-catalog';
-import { GatewayException } from '../common/errors/gateway.exception';
 import { modelSelectorConfig } from '../model-selector/model-selector.config';
 import { ModelSelectorService } from '../model-selector/model-selector.service';
 import { profileRequest } from '../model-selector/request-profile';
 import { ChatCompletionRequest } from '../providers/chat.types';
 import { ProviderRegistry } from '../providers/provider-registry.service';
 import { FakeChatProvider } from '../providers/testing/fake-chat-provider';
+import { thrownGatewayException as thrownBy } from '../providers/testing/thrown-gateway-exception';
 import { o200kTokenCounter } from '../tokens/token-counter';
 import { CircuitBreakers } from './circuit-breakers.service';
 import { RoutePlan, RoutePlanner } from './route-planner.service';
@@ -39,15 +39,6 @@ const ask = (model: string, content = 'Hi there'): ChatCompletionRequest => ({
 
 const routes = (plan: RoutePlan) =>
   plan.candidates.map((route) => `${route.provider.id}:${route.upstreamModel} as ${route.label}`);
-
-function thrownBy(action: () => unknown): GatewayException {
-  try {
-    action();
-  } catch (error) {
-    return error as GatewayException;
-  }
-  throw new Error('expected the action to throw');
-}
 
 describe('RoutePlanner', () => {
   it('should resolve an alias to its catalog model followed by its fallback chain', () => {

@@ -2,8 +2,8 @@ import { ChatMessage } from '../chat.types';
 import {
   STRAICO_MODEL as MODEL,
   straicoRequest as request,
-  thrownGatewayException as thrown,
 } from '../testing/straico-request.fixtures';
+import { thrownGatewayException as thrown } from '../testing/thrown-gateway-exception';
 import { toStraicoChatRequest } from './straico-request.mapper';
 
 describe('toStraicoChatRequest', () => {

@@ -1,9 +1,9 @@
 import {
   STRAICO_MODEL as MODEL,
   straicoRequest as request,
-  thrownGatewayException as thrown,
   weatherTool,
 } from '../testing/straico-request.fixtures';
+import { thrownGatewayException as thrown } from '../testing/thrown-gateway-exception';
 import {
   hasAttachments,
   toStraicoChatRequest,

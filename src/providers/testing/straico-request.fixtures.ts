@@ -1,4 +1,3 @@
-import { GatewayException } from '../../common/errors/gateway.exception';
 import { ChatCompletionRequest, ChatMessage } from '../chat.types';
 
 /** What the Straico mapper specs target when they name a model. */
@@ -23,19 +22,6 @@ export const weatherTool = {
     },
   },
 };
-
-/** The GatewayException `action` throws; anything else it throws, or no throw, fails the test. */
-export function thrownGatewayException(action: () => unknown): GatewayException {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof GatewayException) {
-      return error;
-    }
-    throw error;
-  }
-  throw new Error('expected a GatewayException');
-}
 
 export function systemTexts(messages: Array<{ role: string; content: unknown }>): string[] {
   return messages.filter((m) => m.role === 'system').map((m) => m.content as string);
