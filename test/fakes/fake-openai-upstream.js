@@ -14,6 +14,8 @@
 const http = require('node:http');
 const { sendJson, sleep } = require('./fake-http');
 const { handleResponses } = require('./fake-responses');
+const { chatCompletion, sendRawSse, streamChatAnswer } = require('./fake-openai-chat');
+const { embed } = require('./fake-embeddings');
 
 const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini', 'o4-mini'];
 
@@ -160,31 +162,20 @@ function createFakeOpenAiUpstream(options = {}) {
       return handleResponses(res, body, scripted, answer);
     }
     if (body && body.stream === true) {
-      return streamAnswer(res, body, scripted);
+      return streamChatAnswer(
+        res,
+        body,
+        scripted,
+        `chatcmpl-fake${++counter}`,
+        scriptedAnswer(body),
+      );
     }
-    return sendJson(res, 200, scripted.body ?? completion(body), scripted.headers);
-  }
-
-  function completion(body) {
-    const content = scriptedAnswer(body);
-    const usage = usageFor(body, content);
-    return {
-      id: `chatcmpl-fake${++counter}`,
-      object: 'chat.completion',
-      created: Math.floor(Date.now() / 1000),
-      model: body?.model ?? 'gpt-4o-mini',
-      choices: [
-        {
-          index: 0,
-          message: { role: 'assistant', content, refusal: null, annotations: [] },
-          logprobs: null,
-          finish_reason: 'stop',
-        },
-      ],
-      usage,
-      service_tier: 'default',
-      system_fingerprint: 'fp_fake',
-    };
+    return sendJson(
+      res,
+      200,
+      scripted.body ?? chatCompletion(`chatcmpl-fake${++counter}`, body, scriptedAnswer(body)),
+      scripted.headers,
+    );
   }
 
   function scriptedAnswer(body) {
@@ -195,74 +186,6 @@ function createFakeOpenAiUpstream(options = {}) {
       return last.content.slice('echo:'.length).trim();
     }
     return answer;
-  }
-
-  async function streamAnswer(res, body, scripted) {
-    const id = `chatcmpl-fake${++counter}`;
-    const created = Math.floor(Date.now() / 1000);
-    const model = body.model ?? 'gpt-4o-mini';
-    const includeUsage = body.stream_options?.include_usage === true;
-    const fragments = scripted.chunks ?? splitWords(scriptedAnswer(body));
-    const base = {
-      id,
-      object: 'chat.completion.chunk',
-      created,
-      model,
-      system_fingerprint: 'fp_fake',
-    };
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      ...scripted.headers,
-    });
-    const send = (obj) => res.write(`data: ${JSON.stringify(obj)}\n\n`);
-    send({
-      ...base,
-      choices: [
-        {
-          index: 0,
-          delta: { role: 'assistant', content: '', refusal: null },
-          logprobs: null,
-          finish_reason: null,
-        },
-      ],
-    });
-    for (let i = 0; i < fragments.length; i++) {
-      if (scripted.chunkDelayMs) {
-        await sleep(scripted.chunkDelayMs);
-      }
-      if (res.destroyed) {
-        return;
-      }
-      send({
-        ...base,
-        choices: [
-          { index: 0, delta: { content: fragments[i] }, logprobs: null, finish_reason: null },
-        ],
-      });
-      if (i === 0 && scripted.drop === 'after-first-chunk') {
-        // Let the chunks reach the gateway (and its client) before the connection dies.
-        await sleep(100);
-        res.socket?.destroy();
-        return;
-      }
-    }
-    send({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] });
-    if (includeUsage) {
-      send({ ...base, choices: [], usage: usageFor(body, fragments.join('')) });
-    }
-    res.end('data: [DONE]\n\n');
-  }
-
-  async function sendRawSse(res, scripted) {
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    const raw = scripted.rawSse;
-    const step = Math.max(1, scripted.splitAt ?? raw.length);
-    for (let i = 0; i < raw.length; i += step) {
-      res.write(raw.slice(i, i + step));
-      await sleep(scripted.chunkDelayMs ?? 1);
-    }
-    res.end();
   }
 
   return {
@@ -314,69 +237,6 @@ function createFakeOpenAiUpstream(options = {}) {
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-// Words with the same meaning share a dimension, so the fake's vectors find paraphrases
-// ("puppy" for "dog") that full-text search cannot: enough to show what hybrid ranking adds.
-const CONCEPTS = {
-  dog: 'dog',
-  puppy: 'dog',
-  pet: 'dog',
-  canine: 'dog',
-  hound: 'dog',
-  job: 'work',
-  work: 'work',
-  employer: 'work',
-  career: 'work',
-  occupation: 'work',
-  sister: 'sibling',
-  brother: 'sibling',
-  sibling: 'sibling',
-  city: 'home',
-  live: 'home',
-  moved: 'home',
-  home: 'home',
-};
-const STOP_WORDS = new Set([
-  'a',
-  'an',
-  'the',
-  'is',
-  'my',
-  'i',
-  'what',
-  'to',
-  'of',
-  'and',
-  'do',
-  'you',
-]);
-const DIMENSIONS = 64;
-
-/** A deterministic unit vector: one dimension per concept or word (hashed), counted. */
-function embed(text) {
-  const vector = new Array(DIMENSIONS).fill(0);
-  for (const raw of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
-    if (STOP_WORDS.has(raw)) continue;
-    const word = raw.length > 3 && raw.endsWith('s') ? raw.slice(0, -1) : raw;
-    const key = CONCEPTS[word] ?? word;
-    let hash = 0;
-    for (const char of key) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-    vector[hash % DIMENSIONS] += 1;
-  }
-  const norm = Math.hypot(...vector) || 1;
-  return vector.map((value) => value / norm);
-}
-
-function usageFor(body, content) {
-  const promptText = JSON.stringify(body?.messages ?? []);
-  const prompt_tokens = Math.max(1, Math.ceil(promptText.length / 4));
-  const completion_tokens = Math.max(1, Math.ceil(content.length / 4));
-  return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
-}
-
-function splitWords(text) {
-  return text.match(/\S+\s*/g) ?? [text];
 }
 
 function errorBody(message, code, type = 'invalid_request_error') {
