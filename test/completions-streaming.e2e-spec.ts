@@ -1,4 +1,5 @@
 import { authHeaders, chatBody, postChat, readSse, sleep, useGateway } from './support/gateway';
+import { waitFor } from './support/gateway-process';
 import { readJson } from './support/json';
 
 describe('POST /v1/chat/completions', () => {
@@ -122,6 +123,7 @@ describe('POST /v1/chat/completions', () => {
       await request;
       await waitFor(
         () => booted.gateway.upstream.chatRequests().filter((r) => r.aborted).length >= 1,
+        5000,
       );
       expect(booted.gateway.upstream.chatRequests().some((r) => r.aborted)).toBe(true);
     });
@@ -141,18 +143,8 @@ describe('POST /v1/chat/completions', () => {
       const reader = response.body!.getReader();
       await reader.read();
       controller.abort();
-      await waitFor(() => booted.gateway.upstream.chatRequests()[0]?.aborted === true);
+      await waitFor(() => booted.gateway.upstream.chatRequests()[0]?.aborted === true, 5000);
       expect(booted.gateway.upstream.chatRequests()[0].aborted).toBe(true);
     });
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      throw new Error('condition not met in time');
-    }
-    await sleep(25);
-  }
-}
