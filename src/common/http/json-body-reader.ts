@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { StringDecoder } from 'node:string_decoder';
-
 import { asBodyError, JsonBoundsScanner } from '../validation/json-scan';
+import { SlicePlanRecorder } from '../validation/json-slice-plan';
+import { parseInSlices, parseStrict } from './json-slices';
 
 export interface JsonBodyReaderOptions {
   limitBytes: number;
@@ -13,10 +13,10 @@ export interface JsonBodyReaderOptions {
 
 /**
  * Reads JSON bodies chunk by chunk as they arrive: each chunk is checked against the body
- * bounds and decoded from utf-8 at once, so that the largest valid body (10 MB) costs the event
- * loop one JSON.parse at the end instead of a scan, a decode and a parse in one block, and a
- * body over the limit or the bounds is refused as soon as it crosses them (chunked uploads
- * included), not after it was read whole. body-parser cannot do either (its `verify` hook sees
+ * bounds as it comes, so that a body over the limit or the bounds is refused as soon as it
+ * crosses them (chunked uploads included), not after it was read whole, and a large body's long
+ * arrays are parsed in slices at the end (the scan records where to cut them) instead of in one
+ * JSON.parse that blocked the event loop for tens of milliseconds. body-parser cannot do either (its `verify` hook sees
  * the whole body at once, and it reads an oversize body to its end before answering), so it
  * only serves what this reader does not handle. Answers keep body-parser's error shapes.
  */
@@ -62,10 +62,10 @@ export function readJsonBodies(options: JsonBodyReaderOptions): RequestHandler {
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
 
 class BodyRead {
-  private readonly scanner = new JsonBoundsScanner();
-  private readonly decoder = new StringDecoder('utf8');
+  private readonly recorder = new SlicePlanRecorder();
+  private readonly scanner = new JsonBoundsScanner(undefined, this.recorder);
   private readonly declared: number | undefined;
-  private text = '';
+  private chunks: Buffer[] = [];
   private received = 0;
   private timer: NodeJS.Timeout | undefined;
   private done = false;
@@ -111,10 +111,10 @@ class BodyRead {
       // Answered once the body is read, as body-parser does: a client still sending would see
       // a closed connection instead of the 400. The rest costs reading only, up to the limit.
       this.refused = asBodyError(error);
-      this.text = '';
+      this.chunks = [];
       return;
     }
-    this.text += this.decoder.write(chunk);
+    this.chunks.push(chunk);
   };
 
   private readonly onEnd = (): void => {
@@ -132,16 +132,35 @@ class BodyRead {
       this.next(this.refused);
       return;
     }
-    let body: unknown;
-    try {
-      body = parseStrict(this.text + this.decoder.end());
-    } catch (error) {
+    const { chunks } = this;
+    this.chunks = [];
+    const raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, this.received);
+    const plan = this.recorder.plan();
+    if (plan === undefined) {
+      let body: unknown;
+      try {
+        body = parseStrict(raw.toString('utf8'));
+      } catch (error) {
+        this.parsed(error);
+        return;
+      }
+      this.parsed(undefined, body);
+      return;
+    }
+    parseInSlices(raw, plan).then(
+      (body) => this.parsed(undefined, body),
+      (error) => this.parsed(error),
+    );
+  };
+
+  private parsed(error: unknown, body?: unknown): void {
+    if (error !== undefined) {
       this.next(Object.assign(error as Error, PARSE_FAILED));
       return;
     }
     this.request.body = body;
     this.next();
-  };
+  }
 
   private readonly onClose = (): void => {
     if (!this.done) {
@@ -193,24 +212,3 @@ function httpError(status: number, message: string, type: string): Error {
 }
 
 const PARSE_FAILED = { status: 400, statusCode: 400, expose: true, type: 'entity.parse.failed' };
-const FIRST_NON_WHITESPACE = /^[ \t\n\r]*([^ \t\n\r]|$)/;
-
-/**
- * As body-parser's strict JSON: an empty body is `{}` (a common client mistake), a leading BOM
- * is dropped, and only an object or an array is a body.
- */
-function parseStrict(raw: string): unknown {
-  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-  if (text.length === 0) {
-    return {};
-  }
-  if (text[0] !== '{' && text[0] !== '[') {
-    const first = FIRST_NON_WHITESPACE.exec(text)?.[1];
-    if (first !== '{' && first !== '[') {
-      throw new SyntaxError(
-        `Unexpected token '${first ?? ''}', "${text.slice(0, 16)}" is not valid JSON`,
-      );
-    }
-  }
-  return JSON.parse(text) as unknown;
-}

@@ -1,5 +1,6 @@
 import { GatewayException } from '../errors/gateway.exception';
 import { BodyBounds, DEFAULT_BODY_BOUNDS, safeKey } from './body-bounds';
+import type { SlicePlanRecorder } from './json-slice-plan';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -47,12 +48,20 @@ export class JsonBoundsScanner {
   private pendingBackslashes = 0;
   /** The object whose key string is open, if the open string is a key. */
   private keyFrame: Frame | undefined;
+  /** Bytes of the body in the chunks before this one. */
+  private consumed = 0;
 
-  constructor(private readonly bounds: BodyBounds = DEFAULT_BODY_BOUNDS) {}
+  constructor(
+    private readonly bounds: BodyBounds = DEFAULT_BODY_BOUNDS,
+    /** Told where the top-level keys and the commas of their arrays are, to parse in slices. */
+    private readonly recorder?: SlicePlanRecorder,
+  ) {}
 
   write(chunk: Buffer): void {
-    const { stack, bounds } = this;
+    const { stack, bounds, recorder, consumed } = this;
     const length = chunk.length;
+    // Before the loop: a chunk refused half-way is never written again.
+    this.consumed += length;
     let i = this.inString ? this.skipString(chunk, 0) : 0;
     for (; i < length; i++) {
       const byte = chunk[i];
@@ -67,6 +76,9 @@ export class JsonBoundsScanner {
           frame.keyEnd = -1;
           frame.fresh = false;
           this.keyFrame = frame;
+          if (recorder !== undefined && stack.length === 1) {
+            recorder.key(consumed + i);
+          }
         } else if (frame && !frame.isObject && frame.fresh) {
           frame.fresh = false;
           frame.count = 1;
@@ -93,9 +105,15 @@ export class JsonBoundsScanner {
         if (stack.length > bounds.maxDepth + 1) {
           throw this.refusal(`is nested more than ${bounds.maxDepth} levels deep`);
         }
+        if (recorder !== undefined && !isObject && stack.length === 2 && stack[0].isObject) {
+          recorder.openArray(consumed + i);
+        }
         continue;
       }
       if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+        if (recorder !== undefined && stack.length === 2) {
+          recorder.closeArray(consumed + i);
+        }
         stack.pop();
         continue;
       }
@@ -103,6 +121,9 @@ export class JsonBoundsScanner {
         continue;
       }
       if (byte === COLON && frame.isObject) {
+        if (recorder !== undefined && stack.length === 1) {
+          recorder.colon(consumed + i);
+        }
         frame.count++;
         this.values++;
         if (frame.count > bounds.maxKeys) {
@@ -112,6 +133,9 @@ export class JsonBoundsScanner {
         if (frame.isObject) {
           frame.fresh = true;
         } else {
+          if (recorder !== undefined && stack.length === 2) {
+            recorder.comma(consumed + i);
+          }
           frame.count++;
           this.values++;
           if (frame.count > bounds.maxArrayLength) {
