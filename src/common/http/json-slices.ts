@@ -31,7 +31,7 @@ class NotSliceable extends Error {}
  * `parseStrict(body)`, piece by piece: the largest valid body (2,048 messages, 8 MB) blocked the
  * event loop for 35–65 ms in one JSON.parse, a giant string and the garbage collection after.
  * The body without the interiors of its long top-level arrays (the skeleton) is parsed first,
- * then each array's elements a group of ~512 KB at a time, with the event loop free between
+ * then each array's elements a group of ~128 KB at a time, with the event loop free between
  * groups, and appended to the array the skeleton holds for them.
  *
  * Same result as one JSON.parse: the skeleton is valid and every group is a valid non-empty
