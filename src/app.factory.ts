@@ -7,6 +7,7 @@ import { json } from 'express';
 import { AppModule } from './app.module';
 import { verifyJsonBounds } from './common/validation/json-scan';
 import { readJsonBodies } from './common/http/json-body-reader';
+import { JsonReplyExpressAdapter } from './common/http/json-reply.adapter';
 import { applyRequestTimeouts } from './common/http/request-edges';
 import { SERVED_ROUTE_HEADERS } from './completions/gateway-headers';
 import { appConfig } from './config/app.config';
@@ -37,13 +38,17 @@ export const CORS_EXPOSED_HEADERS = [
 
 /** Builds the gateway as main.ts runs it; e2e tests and the demo boot it the same way. */
 export async function createGatewayApp(): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
-    // Until the JSON logger takes over, Nest's own console logger stays quiet: a failed boot is
-    // reported once, by main.ts, with the message that names the bad setting.
-    logger: false,
-    abortOnError: false,
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule,
+    new JsonReplyExpressAdapter(),
+    {
+      // Until the JSON logger takes over, Nest's own console logger stays quiet: a failed boot is
+      // reported once, by main.ts, with the message that names the bad setting.
+      logger: false,
+      abortOnError: false,
+      bodyParser: false,
+    },
+  );
   app.useLogger(app.get(PinoLoggerService));
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   // Plain Express middleware, ahead of Nest's router, in one layer (each layer costs the router

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 import { authConfig } from './auth.config';
@@ -47,9 +47,12 @@ export class ApiKeyService {
   }
 
   verify(presentedKey: string): ApiKeyIdentity | undefined {
-    const digest = sha256(presentedKey);
-    const stored = this.keysByDigest.get(digest.toString('hex'));
-    return stored && timingSafeEqual(stored.digest, digest) ? stored.identity : undefined;
+    // One-shot hash straight to the map's key: no Hash object and no Buffer per request.
+    const hex = hash('sha256', presentedKey, 'hex');
+    const stored = this.keysByDigest.get(hex);
+    return stored && timingSafeEqual(stored.digest, Buffer.from(hex, 'hex'))
+      ? stored.identity
+      : undefined;
   }
 
   private add(digest: Buffer, identity: ApiKeyIdentity): void {
@@ -73,5 +76,5 @@ function loadKeysFile(path: string): KeyFileEntry[] {
 }
 
 function sha256(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+  return hash('sha256', value, 'buffer');
 }
