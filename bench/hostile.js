@@ -100,7 +100,7 @@ async function runHostileBodies({ say, freePort, waitReady, env, gatewayScript, 
     for (let i = 0; i < 200; i++) await post(port, `{${BASE}}`);
     say(
       `hostile bodies: largest event-loop delay while each is handled (aim <= ${MAX_BLOCK_MS} ms);` +
-        " CPU: the most CPU time the gateway used between two ticks of a 1 ms timer (what it costs without waiting for the core)",
+        ' CPU: the most CPU time the gateway used between two ticks of a 1 ms timer (what it costs without waiting for the core)',
     );
     for (const [name, body, expected] of bodies()) {
       // Each body three times: a real block shows every time, while a pause of the whole process

@@ -182,4 +182,53 @@ describe('the largest valid body (2,048 messages of 4 KB, 8 MB)', () => {
     });
     expect(forwarded.headers).not.toHaveProperty('transfer-encoding');
   });
+
+  // Bodies with an array over 128 KB are parsed in slices: the answers must be JSON.parse's.
+  const longMessages = (count: number) =>
+    JSON.stringify(
+      Array.from({ length: count }, (_, index) => ({
+        role: index % 2 ? 'assistant' : 'user',
+        content: `${index}:${'y'.repeat(3000)}`,
+      })),
+    );
+
+  it('should read a large body whose key comes twice as JSON.parse does: the last one wins', async () => {
+    gateway.upstream.reset();
+    const text =
+      `{"model":"gpt-4o-mini","messages":${longMessages(300)},` +
+      `"messages":[{"role":"user","content":"echo: the second messages"}]}`;
+    const response = await postChat(gateway, text, authHeaders());
+    expect(response.status).toBe(200);
+    const completion = (await readJson(response)) as unknown as {
+      choices: Array<{ message: { content: string } }>;
+    };
+    expect(completion.choices[0].message.content).toBe('the second messages');
+    const [forwarded] = gateway.upstream.chatRequests();
+    expect(forwarded.body).toEqual(JSON.parse(text));
+  });
+
+  it("should answer a fault deep in a large body's array with JSON.parse's own message", async () => {
+    gateway.upstream.reset();
+    const messages = longMessages(300);
+    // A doubled comma between two elements near the end: a later slice fails, not the first.
+    const at = messages.lastIndexOf('},{') + 1;
+    const text = `{"model":"gpt-4o-mini","messages":${messages.slice(0, at)},${messages.slice(at)}}`;
+    const expected = (() => {
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('the body was meant to be invalid');
+    })();
+    const response = await postChat(gateway, text, authHeaders());
+    expect(response.status).toBe(400);
+    expect((await readJson(response)).error).toEqual({
+      message: `We could not parse the JSON body of your request: ${expected}`,
+      type: 'invalid_request_error',
+      param: null,
+      code: 'invalid_json',
+    });
+    expect(gateway.upstream.chatRequests()).toHaveLength(0);
+  });
 });
