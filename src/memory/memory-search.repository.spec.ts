@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 
-import { rankByBm25 } from './bm25/bm25';
 import { weightedQueryTerms } from './bm25/query-terms';
+import { firstPass } from './bm25/search-flow';
 import { PostgresMemoryRepository } from './memory.repository';
-import { PostgresIndex } from './postgres-index';
+import { PostgresSearchIndex } from './postgres-search';
 import { MemoryRepository, NewMemory } from './memory.types';
 import { runMigrations } from './migrations';
 import { createPgClient, SqlClient } from './sql-client';
 import { openSqliteDatabase, SQLITE_IN_MEMORY } from './sqlite/sqlite-database';
-import { SqliteIndex } from './sqlite/sqlite-index';
 import { SqliteMemoryRepository } from './sqlite/sqlite-memory.repository';
+import { SqliteSearchIndex } from './sqlite/sqlite-search';
 import { runSqliteMigrations } from './sqlite/sqlite-schema';
 
 const POSTGRES_URL =
@@ -64,8 +64,8 @@ describe('BM25 search on both stores', () => {
   let admin: SqlClient;
   let pg: SqlClient;
   let sqliteDb: ReturnType<typeof openSqliteDatabase>;
-  // Budgets that leave the rarest term capped (8), and that read a few terms whole and look the
-  // common ones up by seq range or per candidate (30, 60): all give the same on both stores.
+  // Budgets that leave the rarest term capped (8), and that read a few terms whole and score the
+  // common ones from the candidates' entries (30, 60): all give the same on both stores.
   const BUDGETS = [8, 30, 60];
   const stores: Array<{ name: string; repo: MemoryRepository; budgeted: MemoryRepository[] }> = [];
 
@@ -126,16 +126,14 @@ describe('BM25 search on both stores', () => {
       content: `${[0, 150, 299].includes(i) ? 'rare ' : ''}common filler ${i}`,
       createdAt: new Date(T0 + i * 60_000),
     }));
-    // BM25 as the index computes it, before feedback and the recency lift (which depend on the
-    // page asked for): a budgeted top k must carry exactly the scores exact BM25 gives them.
+    // BM25 as the search flow's first pass computes it, before feedback and the recency lift
+    // (which depend on the page asked for): candidates from the budgeted postings, each scored
+    // from its forward entry, must carry exactly the scores exact BM25 gives them.
     const bm25 = async (store: string, query: string, k: number, budget: number) => {
-      const { terms, weights } = weightedQueryTerms(query);
-      const data =
-        store === 'sqlite'
-          ? new SqliteIndex(sqliteDb).searchData('t', 'wide', terms, k, budget, weights)
-          : await PostgresIndex.searchData(pg, 't', 'wide', terms, k, budget, weights);
-      const ranked = rankByBm25(data!.postings, terms, data!.df, data!.stats, weights);
-      return new Map(ranked.slice(0, k).map((hit) => [hit.seq, hit.score]));
+      const index =
+        store === 'sqlite' ? new SqliteSearchIndex(sqliteDb) : new PostgresSearchIndex(pg);
+      const found = await firstPass(index, 't', 'wide', weightedQueryTerms(query), budget);
+      return new Map(found!.ranked.slice(0, k).map((hit) => [hit.seq, hit.score]));
     };
 
     beforeAll(async () => {
@@ -145,9 +143,9 @@ describe('BM25 search on both stores', () => {
     });
 
     it.each([
-      // Candidates from "rare" alone, spread over the namespace: "common" looked up per candidate.
+      // Candidates from "rare" alone, spread over the namespace: "common" scored from their entries.
       ['rare common', 3],
-      // Both terms capped (budget 8): the 8 newest memories, "filler" read by their seq range.
+      // Both terms capped (budget 8): the 8 newest memories, "filler" scored from their entries.
       ['common filler', 8],
     ])('should give each budgeted hit of %p its exact score', async (query, hits) => {
       for (const { name } of stores) {

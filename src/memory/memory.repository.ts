@@ -11,12 +11,10 @@ import {
   SearchOptions,
 } from './memory.types';
 import { decodeCursor, encodeCursor } from './memory-cursor';
-import { boostRecent, rankByBm25, RECENCY_DEPTH } from './bm25/bm25';
-import { FEEDBACK_DOCS, withFeedback } from './bm25/feedback';
-import { WeightedQuery, weightedQueryTerms } from './bm25/query-terms';
-import { MEMORY_COLUMNS, VECTOR_HITS, vectorLiteral } from './memory-search.sql';
+import { searchFlow } from './bm25/search-flow';
+import { MEMORY_COLUMNS, vectorLiteral } from './memory-search.sql';
 import { PostgresIndex } from './postgres-index';
-import { fuseRanks } from './rank-fusion';
+import { PostgresSearchIndex } from './postgres-search';
 import {
   contentHash,
   dedupeKey,
@@ -38,10 +36,14 @@ const INSERT_CHUNK = 1000;
  * per tenant, so one key never reads or erases another's rows even under the same name.
  */
 export class PostgresMemoryRepository implements MemoryRepository {
+  private readonly searchIndex: PostgresSearchIndex;
+
   constructor(
     private readonly sql: SqlClient,
     private readonly candidatePostings?: number,
-  ) {}
+  ) {
+    this.searchIndex = new PostgresSearchIndex(sql);
+  }
 
   async add(tenant: string, namespace: string, items: NewMemory[]): Promise<AddResult> {
     return this.sql.transaction((tx) => this.write(tx, tenant, namespace, items));
@@ -182,30 +184,10 @@ export class PostgresMemoryRepository implements MemoryRepository {
     };
   }
 
-  /** BM25 over the namespace's index for a weighted query, best first (all candidates). */
-  private async rankText(
-    tenant: string,
-    namespace: string,
-    query: WeightedQuery,
-    limit: number,
-  ): Promise<Array<{ seq: number; score: number }>> {
-    const { terms, weights } = query;
-    const data = await PostgresIndex.searchData(
-      this.sql,
-      tenant,
-      namespace,
-      terms,
-      RECENCY_DEPTH * limit,
-      this.candidatePostings,
-      weights,
-    );
-    return data === undefined ? [] : rankByBm25(data.postings, terms, data.df, data.stats, weights);
-  }
-
   /**
-   * Relevance search: BM25 over the namespace's index (see bm25/), each memory indexed with
-   * its conversation's neighbouring turns; with a query vector, fused with cosine similarity.
-   * Best match first.
+   * Relevance search: BM25 over the namespace's index (see bm25/search-flow), each memory
+   * indexed with its conversation's neighbouring turns; with a query vector, fused with cosine
+   * similarity. Best match first.
    */
   async search(
     tenant: string,
@@ -213,38 +195,17 @@ export class PostgresMemoryRepository implements MemoryRepository {
     query: string,
     options: SearchOptions = {},
   ): Promise<ScoredMemory[]> {
-    const limit = pageSize(options.limit, 10);
-    const first = weightedQueryTerms(query.slice(0, MAX_QUERY_CHARS));
-    let found = await this.rankText(tenant, namespace, first, limit);
-    const top = found.slice(0, FEEDBACK_DOCS);
-    if (top.length > 0) {
-      const { rows } = await this.sql.query<{ seq: string; content: string }>(
-        'SELECT seq, content FROM memories WHERE seq = ANY($1::bigint[]) AND tenant = $2',
-        [top.map((hit) => hit.seq), tenant],
-      );
-      const content = new Map(rows.map((row) => [Number(row.seq), row.content]));
-      const best = top
-        .filter((hit) => content.has(hit.seq))
-        .map((hit) => ({ content: content.get(hit.seq)!, score: hit.score }));
-      found = await this.rankText(tenant, namespace, withFeedback(first, best), limit);
-    }
-    const text = boostRecent(found, RECENCY_DEPTH * limit)
-      .filter((hit) => hit.score >= (options.minScore ?? 0))
-      .slice(0, limit);
-    let ranked = text;
-    if (options.embedding !== undefined) {
-      const { rows } = await this.sql.query<{ seq: string }>(VECTOR_HITS, [
-        tenant,
-        namespace,
-        vectorLiteral(options.embedding),
-        options.minSimilarity ?? 0,
-        limit,
-      ]);
-      ranked = fuseRanks(
-        text.map((hit) => hit.seq),
-        rows.map((row) => Number(row.seq)),
-      ).slice(0, limit);
-    }
+    const ranked = await searchFlow(
+      this.searchIndex,
+      tenant,
+      namespace,
+      query.slice(0, MAX_QUERY_CHARS),
+      {
+        ...options,
+        limit: pageSize(options.limit, 10),
+        budget: this.candidatePostings,
+      },
+    );
     if (ranked.length === 0) {
       return [];
     }
@@ -252,6 +213,7 @@ export class PostgresMemoryRepository implements MemoryRepository {
       `SELECT ${MEMORY_COLUMNS} FROM memories
        WHERE seq = ANY($1::bigint[]) AND tenant = $2 AND namespace = $3`,
       [ranked.map((hit) => hit.seq), tenant, namespace],
+      'memory_search_rows',
     );
     const bySeq = new Map(rows.map((row) => [Number(row.seq), row]));
     return withinResultBudget(

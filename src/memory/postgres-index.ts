@@ -1,11 +1,9 @@
-import { candidatesToScore, planCandidates, ScopeStats } from './bm25/bm25';
-import { planScoreOnlyReads } from './bm25/posting-reads';
+import { ScopeStats } from './bm25/bm25';
 import {
   IndexedRow,
   IndexPlan,
   NEIGHBOUR_REACH,
   planIndexChanges,
-  Posting,
   rowsNear,
 } from './bm25/conversation-index';
 import { SqlClient, SqlQueryable } from './sql-client';
@@ -23,13 +21,6 @@ interface WindowRow {
   context: string | null;
   terms: string | null;
   dl: number;
-}
-
-/** What a search reads: the namespace's statistics, its query terms' df, their postings. */
-export interface SearchData {
-  stats: ScopeStats;
-  df: Map<string, number>;
-  postings: Posting[];
 }
 
 /**
@@ -119,79 +110,6 @@ export const PostgresIndex = {
     await tx.query('DELETE FROM memory_scopes WHERE id = $1', [scope]);
   },
 
-  /** Statistics, df and postings for a query's terms; undefined when nothing can match. */
-  async searchData(
-    sql: SqlQueryable,
-    tenant: string,
-    namespace: string,
-    terms: readonly string[],
-    k: number,
-    budget?: number,
-    weights?: ReadonlyMap<string, number>,
-  ): Promise<SearchData | undefined> {
-    if (terms.length === 0) {
-      return undefined;
-    }
-    const { rows } = await sql.query<{
-      id: string;
-      docs: string;
-      total_length: number;
-      term: string | null;
-      df: number | null;
-    }>(
-      `SELECT s.id, s.docs, s.total_length, t.term, t.df
-       FROM memory_scopes s
-       LEFT JOIN memory_terms t ON t.scope = s.id AND t.term = ANY($3::text[])
-       WHERE s.tenant = $1 AND s.namespace = $2`,
-      [tenant, namespace, terms],
-    );
-    const df = new Map<string, number>();
-    for (const row of rows) {
-      if (row.term !== null && row.df !== null) {
-        df.set(row.term, row.df);
-      }
-    }
-    if (df.size === 0) {
-      return undefined;
-    }
-    const scope = Number(rows[0].id);
-    const stats = { docs: Number(rows[0].docs), totalLength: rows[0].total_length };
-    const plan = planCandidates(df, budget);
-    const postings =
-      plan.cap === undefined
-        ? await sql.query<PostingRow>(
-            `SELECT term, seq, tf, dl FROM memory_postings
-             WHERE scope = $1 AND term = ANY($2::text[])`,
-            [scope, plan.essential],
-          )
-        : await sql.query<PostingRow>(
-            `SELECT term, seq, tf, dl FROM memory_postings WHERE scope = $1 AND term = $2
-             ORDER BY seq DESC LIMIT $3`,
-            [scope, plan.essential[0], plan.cap],
-          );
-    const found = postings.rows.map(toPosting);
-    if (plan.scoreOnly.length > 0 && found.length > 0) {
-      const candidates = candidatesToScore(found, plan, df, stats, k, weights);
-      const essentialPostings = plan.essential.reduce((sum, term) => sum + df.get(term)!, 0);
-      const reads = planScoreOnlyReads(plan.scoreOnly, df, found, essentialPostings, candidates);
-      const more = await sql.query<PostingRow>(
-        // Ranged terms: an index range with the candidates as a (hashed) filter, `seq + 0`
-        // keeping the array out of the index condition. Looked-up terms: one index scan with
-        // both arrays as keys, the (term, seq) pairs walked in key order (at 100k, 1000
-        // candidates x 3 terms: 17 ms, where a probe per candidate through a join took 60).
-        `SELECT term, seq, tf, dl FROM memory_postings
-         WHERE scope = $1 AND term = ANY($2::text[]) AND seq BETWEEN $5 AND $6
-           AND seq + 0 = ANY($4::bigint[])
-         UNION ALL
-         SELECT term, seq, tf, dl FROM memory_postings
-         WHERE scope = $1 AND term = ANY($3::text[]) AND seq = ANY($4::bigint[])`,
-        [scope, reads.ranged, reads.looked, candidates, reads.from, reads.to],
-      );
-      found.push(...more.rows.map(toPosting));
-    }
-    return { stats, df, postings: found };
-  },
-
   /** The namespace's statistics (tests and benchmarks). */
   async scopeStats(
     sql: SqlQueryable,
@@ -209,17 +127,6 @@ export const PostgresIndex = {
       : { docs: Number(rows[0].docs), totalLength: rows[0].total_length, terms: rows[0].terms };
   },
 };
-
-interface PostingRow {
-  term: string;
-  seq: string;
-  tf: number;
-  dl: number;
-}
-
-function toPosting(row: PostingRow): Posting {
-  return { term: row.term, seq: Number(row.seq), tf: row.tf, dl: row.dl };
-}
 
 async function rowsAround(
   tx: SqlQueryable,

@@ -5,7 +5,8 @@ import { Pool, PoolClient, PoolConfig } from 'pg';
  * queries cast counts to int.
  */
 export interface SqlQueryable {
-  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  /** `name`: a prepared statement, planned once per connection (the same `sql` every time). */
+  query<T>(sql: string, params?: unknown[], name?: string): Promise<{ rows: T[] }>;
   /** Several statements, no parameters (migrations). */
   exec(sql: string): Promise<void>;
 }
@@ -32,8 +33,10 @@ export function createPgClient(
   const pool = new Pool({ connectionString: url, max: 10, ...overrides });
   pool.on('error', onIdleError);
   const wrap = (target: Pool | PoolClient): SqlQueryable => ({
-    query: async <T>(sql: string, params?: unknown[]) => {
-      const result = await target.query(sql, params);
+    query: async <T>(sql: string, params?: unknown[], name?: string) => {
+      const result = await (name === undefined
+        ? target.query(sql, params)
+        : target.query({ name, text: sql, values: params }));
       return { rows: result.rows as T[] };
     },
     exec: async (sql: string) => {

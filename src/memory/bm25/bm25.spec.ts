@@ -1,7 +1,6 @@
 import {
   BM25_K1,
   boostRecent,
-  candidatesToScore,
   idf,
   planCandidates,
   rankByBm25,
@@ -138,39 +137,6 @@ describe('rankByBm25 weights and recency', () => {
     const deep = boostRecent(plain, 1);
     expect(deep.slice(1)).toEqual(plain.slice(1));
   });
-
-  it('should give the exact top k with query weights and pruning', () => {
-    let seed = 11;
-    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
-    const terms = ['rare', 'mid', 'common', 'related'];
-    const postings: Posting[] = [];
-    for (let seq = 1; seq <= 400; seq++) {
-      const dl = 5 + Math.floor(next() * 30);
-      terms.forEach((term, at) => {
-        if (next() < [0.02, 0.1, 0.5, 0.05][at]) {
-          postings.push(posting(term, seq, 1 + Math.floor(next() * 3), dl));
-        }
-      });
-    }
-    const df = new Map(terms.map((t) => [t, postings.filter((p) => p.term === t).length]));
-    const weights = new Map([['related', 0.3]]);
-    const big = { docs: 400, totalLength: 400 * 20 };
-    const exact = rankByBm25(postings, terms, df, big, weights).slice(0, 10);
-    const plan = planCandidates(df, 30);
-    expect(plan.scoreOnly.length).toBeGreaterThan(0);
-    const essential = postings.filter((p) => plan.essential.includes(p.term));
-    const kept = new Set(candidatesToScore(essential, plan, df, big, 10, weights));
-    const pruned = rankByBm25(
-      [...essential, ...postings.filter((p) => plan.scoreOnly.includes(p.term) && kept.has(p.seq))],
-      terms,
-      df,
-      big,
-      weights,
-    ).slice(0, 10);
-    // Only memories without an essential term can be missed (the documented approximation).
-    const reachable = exact.filter((hit) => essential.some((p) => p.seq === hit.seq));
-    expect(pruned.slice(0, reachable.length)).toEqual(reachable);
-  });
 });
 
 describe('planCandidates', () => {
@@ -205,30 +171,5 @@ describe('planCandidates', () => {
       scoreOnly: ['like'],
       cap: 1000,
     });
-  });
-});
-
-describe('candidatesToScore', () => {
-  it('should keep only the candidates the score-only terms could still lift into the top k', () => {
-    const stats = { docs: 10_000, totalLength: 100_000 };
-    const df = new Map([
-      ['maya', 3],
-      ['chess', 400],
-      ['like', 5000],
-    ]);
-    const plan = { essential: ['maya', 'chess'], scoreOnly: ['like'] };
-    const essential = [
-      posting('maya', 1),
-      posting('maya', 2),
-      posting('chess', 2),
-      ...Array.from({ length: 50 }, (_, i) => posting('chess', 100 + i, 1, 10 + i)),
-    ];
-    const kept = candidatesToScore(essential, plan, df, stats, 2);
-    // The two "maya" memories are the top 2 whatever "like" adds; "chess" alone cannot catch up.
-    expect(kept.sort((a, b) => a - b)).toEqual([1, 2]);
-    // k = 3: the bar is the best "chess" memory; shorter ones may pass it, the longest cannot.
-    const third = candidatesToScore(essential, plan, df, stats, 3);
-    expect(third).toEqual(expect.arrayContaining([1, 2, 100, 101]));
-    expect(third).not.toContain(149);
   });
 });

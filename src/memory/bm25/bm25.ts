@@ -13,7 +13,8 @@ export const RECENCY_BOOST = 0.1;
 export const RECENCY_DEPTH = 2;
 /**
  * Postings read to generate candidates, by default: the query's rarest terms are read in full
- * while they fit, and the commoner ones only score those candidates (the MaxScore idea). What it
+ * while they fit, and the commoner ones only score those candidates, from their forward entries
+ * (bm25/search-flow; the MaxScore idea). What it
  * can miss: a memory that holds none of the selective terms, only common ones. 0: read all.
  */
 export const DEFAULT_CANDIDATE_POSTINGS = 1000;
@@ -56,35 +57,6 @@ export function planCandidates(
     plan.cap = limit;
   }
   return plan;
-}
-
-/**
- * The candidates that can still reach the top `k` once the score-only terms are added (the
- * MaxScore bound): a candidate's score from the essential terms is a lower bound of its final
- * score, and each score-only term adds at most idf × (k1 + 1). Candidates below the k-th best
- * lower bound minus that most are dropped before the score-only terms' postings are read: no
- * loss, fewer look-ups.
- */
-export function candidatesToScore(
-  essential: readonly Posting[],
-  plan: CandidatePlan,
-  df: ReadonlyMap<string, number>,
-  stats: ScopeStats,
-  k: number,
-  weights?: ReadonlyMap<string, number>,
-): number[] {
-  const partial = rankByBm25(essential, plan.essential, df, stats, weights);
-  if (partial.length <= k) {
-    return partial.map((hit) => hit.seq);
-  }
-  const raw = (score: number) => score / (1 - score);
-  const threshold = raw(partial[k - 1].score);
-  const most = plan.scoreOnly.reduce(
-    (sum, term) =>
-      sum + (weights?.get(term) ?? 1) * idf(df.get(term) ?? 0, stats.docs) * (BM25_K1 + 1),
-    0,
-  );
-  return partial.filter((hit) => raw(hit.score) + most >= threshold).map((hit) => hit.seq);
 }
 
 export function idf(df: number, docs: number): number {

@@ -1,27 +1,17 @@
 import type { Database, Statement } from 'better-sqlite3';
 
-import { CandidatePlan, candidatesToScore, planCandidates, ScopeStats } from '../bm25/bm25';
+import { ScopeStats } from '../bm25/bm25';
 import {
   IndexedRow,
   IndexPlan,
   NEIGHBOUR_REACH,
   planIndexChanges,
-  Posting,
   rowsNear,
 } from '../bm25/conversation-index';
-import { planScoreOnlyReads } from '../bm25/posting-reads';
 
 // Rows read beyond a change on each side: the re-indexed rows and their own neighbours.
 const WINDOW_EXTRA = 2 * NEIGHBOUR_REACH;
 const ROW = 'seq, created_at AS createdAt, conversation, role, content, context, terms, dl';
-
-/** What a search reads: the namespace's statistics, its query terms' df, their postings. */
-export interface SearchData {
-  stats: ScopeStats;
-  df: Map<string, number>;
-  postings: Posting[];
-  plan: CandidatePlan;
-}
 
 /**
  * The embedded store's BM25 index: per namespace (scope) statistics, document frequencies and
@@ -32,11 +22,6 @@ export class SqliteIndex {
   private readonly scopeOf: Statement;
   private readonly newScope: Statement;
   private readonly stats: Statement;
-  private readonly dfOf: Statement;
-  private readonly postingsOf: Statement;
-  private readonly recentPostingsOf: Statement;
-  private readonly candidatePostings: Statement;
-  private readonly rangePostings: Statement;
   private readonly window: Statement;
   private readonly deletePosting: Statement;
   private readonly insertPosting: Statement;
@@ -52,28 +37,6 @@ export class SqliteIndex {
     );
     this.stats = db.prepare(
       'SELECT docs, total_length AS totalLength FROM memory_scopes WHERE id = ?',
-    );
-    this.dfOf = db.prepare(
-      'SELECT term, df FROM memory_terms WHERE scope = ? AND term IN (SELECT value FROM json_each(?))',
-    );
-    this.postingsOf = db.prepare(
-      `SELECT term, seq, tf, dl FROM memory_postings
-       WHERE scope = ? AND term IN (SELECT value FROM json_each(?))`,
-    );
-    this.recentPostingsOf = db.prepare(
-      `SELECT term, seq, tf, dl FROM memory_postings WHERE scope = ? AND term = ?
-       ORDER BY seq DESC LIMIT ?`,
-    );
-    this.candidatePostings = db.prepare(
-      `SELECT term, seq, tf, dl FROM memory_postings
-       WHERE scope = ? AND term = ? AND seq IN (SELECT value FROM json_each(?))`,
-    );
-    // Unary + keeps the candidate list out of the index: the seq range is the key, the list a
-    // filter (SQLite builds it into a temporary index once).
-    this.rangePostings = db.prepare(
-      `SELECT term, seq, tf, dl FROM memory_postings
-       WHERE scope = ? AND term = ? AND seq BETWEEN ? AND ?
-         AND +seq IN (SELECT value FROM json_each(?))`,
     );
     this.window = db.prepare(
       `SELECT ${ROW} FROM memories
@@ -163,52 +126,6 @@ export class SqliteIndex {
       this.db.prepare('DELETE FROM memory_terms WHERE scope = ?').run(scope);
       this.db.prepare('DELETE FROM memory_scopes WHERE id = ?').run(scope);
     }
-  }
-
-  /** Statistics, df and postings for a query's terms; undefined for an empty namespace. */
-  searchData(
-    tenant: string,
-    namespace: string,
-    terms: readonly string[],
-    k: number,
-    budget?: number,
-    weights?: ReadonlyMap<string, number>,
-  ): SearchData | undefined {
-    const scope = this.scope(tenant, namespace, false);
-    if (scope === undefined || terms.length === 0) {
-      return undefined;
-    }
-    const stats = this.stats.get(scope) as ScopeStats;
-    const df = new Map(
-      (this.dfOf.all(scope, JSON.stringify(terms)) as Array<{ term: string; df: number }>).map(
-        (row) => [row.term, row.df],
-      ),
-    );
-    if (df.size === 0) {
-      return undefined;
-    }
-    const plan = planCandidates(df, budget);
-    const postings: Posting[] =
-      plan.cap === undefined
-        ? (this.postingsOf.all(scope, JSON.stringify(plan.essential)) as Posting[])
-        : (this.recentPostingsOf.all(scope, plan.essential[0], plan.cap) as Posting[]);
-    if (plan.scoreOnly.length > 0 && postings.length > 0) {
-      const candidates = candidatesToScore(postings, plan, df, stats, k, weights);
-      const essentialPostings = plan.essential.reduce((sum, term) => sum + df.get(term)!, 0);
-      const reads = planScoreOnlyReads(plan.scoreOnly, df, postings, essentialPostings, candidates);
-      const list = JSON.stringify(candidates);
-      const more: Posting[] = [];
-      for (const term of reads.ranged) {
-        more.push(
-          ...(this.rangePostings.all(scope, term, reads.from, reads.to, list) as Posting[]),
-        );
-      }
-      for (const term of reads.looked) {
-        more.push(...(this.candidatePostings.all(scope, term, list) as Posting[]));
-      }
-      postings.push(...more);
-    }
-    return { stats, df, postings, plan };
   }
 
   /** The namespace's statistics (tests and benchmarks). */

@@ -24,13 +24,10 @@ import {
   withinResultBudget,
 } from '../repository-limits';
 import { COLUMNS, MemoryRow, run, stripSeq, toRecord } from './sqlite-rows';
-import { boostRecent, rankByBm25, RECENCY_DEPTH } from '../bm25/bm25';
-import { WeightedQuery, weightedQueryTerms } from '../bm25/query-terms';
-import { FEEDBACK_DOCS, withFeedback } from '../bm25/feedback';
-import { fuseRanks } from '../rank-fusion';
+import { searchFlow } from '../bm25/search-flow';
 import { SqliteIndex } from './sqlite-index';
-import { scopeToken } from './sqlite-search';
-import { rankBySimilarity, toBlob, VECTOR_WINDOW } from './sqlite-vectors';
+import { scopeToken, SqliteSearchIndex } from './sqlite-search';
+import { toBlob } from './sqlite-vectors';
 
 /**
  * Memories in embedded SQLite (better-sqlite3, synchronous), ranked by BM25 over the index of
@@ -39,6 +36,7 @@ import { rankBySimilarity, toBlob, VECTOR_WINDOW } from './sqlite-vectors';
  */
 export class SqliteMemoryRepository implements MemoryRepository {
   readonly index: SqliteIndex;
+  private readonly searchIndex: SqliteSearchIndex;
   private readonly insert: Statement;
   private readonly existing: Statement;
   private readonly byId: Statement;
@@ -48,6 +46,7 @@ export class SqliteMemoryRepository implements MemoryRepository {
     private readonly candidatePostings?: number,
   ) {
     this.index = new SqliteIndex(db);
+    this.searchIndex = new SqliteSearchIndex(db);
     this.insert = db.prepare(
       `INSERT INTO memories (id, tenant, namespace, scope, role, content, content_hash, model,
          request_id, metadata, created_at, conversation, context, embedding)
@@ -114,30 +113,18 @@ export class SqliteMemoryRepository implements MemoryRepository {
     query: string,
     options: SearchOptions = {},
   ): Promise<ScoredMemory[]> {
-    return run(() => {
-      const limit = pageSize(options.limit, 10);
-      const text = this.textMatches(tenant, namespace, query, options.minScore ?? 0, limit);
-      if (options.embedding === undefined) {
-        return withinResultBudget(text.slice(0, limit));
-      }
-      const recent = this.db
-        .prepare(
-          `SELECT seq, embedding FROM memories
-           WHERE tenant = ? AND namespace = ? AND embedding IS NOT NULL
-           ORDER BY created_at DESC, seq DESC LIMIT ${VECTOR_WINDOW}`,
-        )
-        .all(tenant, namespace) as Array<{ seq: number; embedding: Buffer }>;
-      const vectorHits = rankBySimilarity(recent, options.embedding, options.minSimilarity ?? 0);
-      const fused = fuseRanks(
-        text.slice(0, limit).map((memory) => memory.seq),
-        vectorHits.slice(0, limit),
-      ).slice(0, limit);
-      const rows = this.rowsBySeq(fused.map((hit) => hit.seq));
-      const scored = fused
-        .filter((hit) => rows.has(hit.seq))
-        .map((hit) => ({ ...toRecord(rows.get(hit.seq)!), score: hit.score }));
-      return withinResultBudget(scored);
-    }).then((found) => found.map(({ seq: _seq, ...memory }) => memory));
+    return searchFlow(this.searchIndex, tenant, namespace, query.slice(0, MAX_QUERY_CHARS), {
+      ...options,
+      limit: pageSize(options.limit, 10),
+      budget: this.candidatePostings,
+    }).then((ranked) => {
+      const rows = this.rowsBySeq(ranked.map((hit) => hit.seq));
+      return withinResultBudget(
+        ranked
+          .filter((hit) => rows.has(hit.seq))
+          .map((hit) => ({ ...stripSeq(toRecord(rows.get(hit.seq)!)), score: hit.score })),
+      );
+    });
   }
 
   get(tenant: string, namespace: string, id: string): Promise<MemoryRecord | null> {
@@ -248,53 +235,6 @@ export class SqliteMemoryRepository implements MemoryRepository {
     });
     this.index.indexInserted(tenant, namespace, rows);
     return { inserted, skipped: items.length - inserted.length, items: results };
-  }
-
-  /** The best `limit` BM25 matches scoring at least `minScore`, best first. */
-  private textMatches(
-    tenant: string,
-    namespace: string,
-    query: string,
-    minScore: number,
-    limit: number,
-  ): Array<ScoredMemory & { seq: number }> {
-    const first = this.rank(
-      tenant,
-      namespace,
-      weightedQueryTerms(query.slice(0, MAX_QUERY_CHARS)),
-      limit,
-    );
-    let ranked = first.ranked;
-    if (ranked.length > 0) {
-      const top = ranked.slice(0, FEEDBACK_DOCS);
-      const rows = this.rowsBySeq(top.map((hit) => hit.seq));
-      const best = top
-        .filter((hit) => rows.has(hit.seq))
-        .map((hit) => ({ content: rows.get(hit.seq)!.content, score: hit.score }));
-      ranked = this.rank(tenant, namespace, withFeedback(first.query, best), limit).ranked;
-    }
-    ranked = boostRecent(ranked, RECENCY_DEPTH * limit)
-      .filter((hit) => hit.score >= minScore)
-      .slice(0, limit);
-    const rows = this.rowsBySeq(ranked.map((hit) => hit.seq));
-    return ranked
-      .filter((hit) => rows.has(hit.seq))
-      .map((hit) => ({ ...toRecord(rows.get(hit.seq)!), score: hit.score }));
-  }
-
-  private rank(tenant: string, namespace: string, query: WeightedQuery, limit: number) {
-    const { terms, weights } = query;
-    const data = this.index.searchData(
-      tenant,
-      namespace,
-      terms,
-      RECENCY_DEPTH * limit,
-      this.candidatePostings,
-      weights,
-    );
-    const ranked =
-      data === undefined ? [] : rankByBm25(data.postings, terms, data.df, data.stats, weights);
-    return { query, ranked };
   }
 
   private rowsBySeq(seqs: number[]): Map<number, MemoryRow> {

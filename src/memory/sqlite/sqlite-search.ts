@@ -1,4 +1,10 @@
+import type { Database, Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
+
+import { ScopeStats } from '../bm25/bm25';
+import { ForwardEntry, SearchIndex, TermStats } from '../bm25/search-flow';
+import { run } from './sqlite-rows';
+import { rankBySimilarity, VECTOR_WINDOW } from './sqlite-vectors';
 
 /**
  * The token naming a tenant's namespace on each row (the `scope` column, kept from the FTS5
@@ -6,4 +12,107 @@ import { createHash } from 'node:crypto';
  */
 export function scopeToken(tenant: string, namespace: string): string {
   return `s${createHash('sha256').update(`${tenant}\u0000${namespace}`).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * The search flow's reads (bm25/search-flow) on the embedded store's index tables, statements
+ * prepared once.
+ */
+export class SqliteSearchIndex implements SearchIndex {
+  private readonly scopeStats: Statement;
+  private readonly dfOf: Statement;
+  private readonly entries: Statement;
+  private readonly recentEntries: Statement;
+  private readonly contentsOf: Statement;
+  private readonly vectors: Statement;
+
+  constructor(db: Database) {
+    this.scopeStats = db.prepare(
+      `SELECT id, docs, total_length AS totalLength FROM memory_scopes
+       WHERE tenant = ? AND namespace = ?`,
+    );
+    this.dfOf = db.prepare(
+      'SELECT term, df FROM memory_terms WHERE scope = ? AND term IN (SELECT value FROM json_each(?))',
+    );
+    this.entries = db.prepare(
+      `SELECT seq, terms, dl FROM memories WHERE seq IN (
+         SELECT seq FROM memory_postings
+         WHERE scope = ? AND term IN (SELECT value FROM json_each(?)))`,
+    );
+    this.recentEntries = db.prepare(
+      `SELECT seq, terms, dl FROM memories WHERE seq IN (
+         SELECT seq FROM memory_postings WHERE scope = ? AND term = ? ORDER BY seq DESC LIMIT ?)`,
+    );
+    this.contentsOf = db.prepare(
+      `SELECT seq, content FROM memories
+       WHERE seq IN (SELECT value FROM json_each(?)) AND tenant = ?`,
+    );
+    this.vectors = db.prepare(
+      `SELECT seq, embedding FROM memories
+       WHERE tenant = ? AND namespace = ? AND embedding IS NOT NULL
+       ORDER BY created_at DESC, seq DESC LIMIT ${VECTOR_WINDOW}`,
+    );
+  }
+
+  termStats(tenant: string, namespace: string, terms: readonly string[]) {
+    return run((): TermStats | undefined => {
+      const scope = this.scopeStats.get(tenant, namespace) as
+        (ScopeStats & { id: number }) | undefined;
+      if (scope === undefined) {
+        return undefined;
+      }
+      const { id, ...stats } = scope;
+      return { scope: id, stats, df: this.df(id, terms) };
+    });
+  }
+
+  documentFrequencies(scope: number, terms: readonly string[]) {
+    return run(() => this.df(scope, terms));
+  }
+
+  candidateEntries(scope: number, essential: readonly string[], cap?: number) {
+    return run(() =>
+      (cap === undefined
+        ? (this.entries.all(scope, JSON.stringify(essential)) as EntryRow[])
+        : (this.recentEntries.all(scope, essential[0], cap) as EntryRow[])
+      ).filter((row): row is ForwardEntry => row.terms !== null),
+    );
+  }
+
+  contents(tenant: string, seqs: readonly number[]) {
+    return run(() => {
+      const rows = this.contentsOf.all(JSON.stringify(seqs), tenant) as Array<{
+        seq: number;
+        content: string;
+      }>;
+      return new Map(rows.map((row) => [row.seq, row.content]));
+    });
+  }
+
+  vectorHits(
+    tenant: string,
+    namespace: string,
+    embedding: number[],
+    minSimilarity: number,
+    limit: number,
+  ) {
+    return run(() => {
+      const recent = this.vectors.all(tenant, namespace) as Array<{
+        seq: number;
+        embedding: Buffer;
+      }>;
+      return rankBySimilarity(recent, embedding, minSimilarity).slice(0, limit);
+    });
+  }
+
+  private df(scope: number, terms: readonly string[]): Map<string, number> {
+    const rows = this.dfOf.all(scope, JSON.stringify(terms)) as Array<{ term: string; df: number }>;
+    return new Map(rows.map((row) => [row.term, row.df]));
+  }
+}
+
+interface EntryRow {
+  seq: number;
+  terms: string | null;
+  dl: number;
 }

@@ -1,0 +1,116 @@
+import { planCandidates, rankByBm25 } from './bm25';
+import { encodeTerms, Posting } from './conversation-index';
+import { entryPostings, firstPass, ForwardEntry, SearchIndex, termsWithin } from './search-flow';
+
+/** A namespace's index in memory, with forward entries consistent with its postings. */
+function memoryIndex(entries: ForwardEntry[]): SearchIndex & { postings: Posting[] } {
+  const postings = entryPostings(entries, { has: () => true });
+  const df = (terms: readonly string[]) =>
+    new Map(
+      terms
+        .map((term) => [term, postings.filter((p) => p.term === term).length] as const)
+        .filter(([, count]) => count > 0),
+    );
+  const totalLength = entries.reduce((sum, entry) => sum + entry.dl, 0);
+  return {
+    postings,
+    termStats: async (_tenant, _namespace, terms) => ({
+      scope: 1,
+      stats: { docs: entries.length, totalLength },
+      df: df(terms),
+    }),
+    documentFrequencies: async (_scope, terms) => df(terms),
+    candidateEntries: async (_scope, essential, cap) => {
+      const seqs = postings
+        .filter((p) => (cap === undefined ? essential.includes(p.term) : p.term === essential[0]))
+        .map((p) => p.seq)
+        .sort((a, b) => b - a)
+        .slice(0, cap);
+      return entries.filter((entry) => seqs.includes(entry.seq));
+    },
+    contents: async () => new Map(),
+    vectorHits: async () => [],
+  };
+}
+
+describe('entryPostings', () => {
+  it('should read the wanted terms of forward entries with their tf and the row length', () => {
+    const entry = {
+      seq: 4,
+      terms: encodeTerms(
+        new Map([
+          ['maya', 1.5],
+          ['sister', 1],
+          ['x2', 0.5],
+        ]),
+      ),
+      dl: 3,
+    };
+    expect(entryPostings([entry], new Set(['sister', 'x2', 'absent']))).toEqual([
+      { term: 'sister', seq: 4, tf: 1, dl: 3 },
+      { term: 'x2', seq: 4, tf: 0.5, dl: 3 },
+    ]);
+    expect(entryPostings([{ seq: 1, terms: '', dl: 0 }], new Set(['a']))).toEqual([]);
+  });
+});
+
+describe('termsWithin', () => {
+  const df = new Map([
+    ['common', 900],
+    ['rare', 3],
+    ['mid', 40],
+  ]);
+
+  it('should take the rarest terms while their postings fit the budget', () => {
+    expect(termsWithin(df, 50)).toEqual(['rare', 'mid']);
+    expect(termsWithin(df, 42)).toEqual(['rare']);
+    expect(termsWithin(df, 2)).toEqual([]);
+    expect(termsWithin(df, -5)).toEqual([]);
+  });
+});
+
+describe('firstPass', () => {
+  it('should score every candidate exactly on all weighted terms, missing only memories without a selective term', async () => {
+    let seed = 11;
+    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const terms = ['rare', 'mid', 'common', 'related'];
+    const entries: ForwardEntry[] = [];
+    for (let seq = 1; seq <= 400; seq++) {
+      const tf = new Map<string, number>();
+      terms.forEach((term, at) => {
+        if (next() < [0.02, 0.1, 0.5, 0.05][at]) {
+          tf.set(term, 1 + Math.floor(next() * 3) * 0.5);
+        }
+      });
+      tf.set(`own${seq}`, 1);
+      entries.push({ seq, terms: encodeTerms(tf), dl: 5 + Math.floor(next() * 30) });
+    }
+    const index = memoryIndex(entries);
+    const weights = new Map([
+      ['rare', 1],
+      ['mid', 1],
+      ['common', 1],
+      ['related', 0.3],
+    ]);
+    const query = { terms, weights };
+    const stats = (await index.termStats('t', 'n', terms))!;
+    const exact = rankByBm25(index.postings, terms, stats.df, stats.stats, weights);
+    const found = (await firstPass(index, 't', 'n', query, 30))!;
+    const plan = planCandidates(stats.df, 30);
+    expect(plan.scoreOnly.length).toBeGreaterThan(0);
+    // Every candidate carries its exact score (the score-only terms included).
+    const exactScore = new Map(exact.map((hit) => [hit.seq, hit.score]));
+    expect(found.ranked.length).toBeGreaterThan(0);
+    for (const hit of found.ranked) {
+      expect(hit.score).toBe(exactScore.get(hit.seq));
+    }
+    // What is missed: exactly the memories holding no essential term.
+    const reachable = exact.filter((hit) =>
+      index.postings.some((p) => p.seq === hit.seq && plan.essential.includes(p.term)),
+    );
+    expect(found.ranked).toEqual(reachable);
+    expect(found.read).toBe(plan.essential.reduce((sum, term) => sum + stats.df.get(term)!, 0));
+    // No budget: exact BM25 over every memory holding a query term.
+    expect((await firstPass(index, 't', 'n', query, 0))!.ranked).toEqual(exact);
+  });
+});
