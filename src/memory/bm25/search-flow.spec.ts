@@ -14,22 +14,19 @@ function memoryIndex(entries: ForwardEntry[]): SearchIndex & { postings: Posting
   const totalLength = entries.reduce((sum, entry) => sum + entry.dl, 0);
   return {
     postings,
-    termStats: async (_tenant, _namespace, terms) => ({
-      scope: 1,
-      stats: { docs: entries.length, totalLength },
-      df: df(terms),
-    }),
-    documentFrequencies: async (_scope, terms) => df(terms),
-    candidateEntries: async (_scope, essential, cap) => {
+    termStats: (_tenant, _namespace, terms) =>
+      Promise.resolve({ scope: 1, stats: { docs: entries.length, totalLength }, df: df(terms) }),
+    documentFrequencies: (_scope, terms) => Promise.resolve(df(terms)),
+    candidateEntries: (_scope, essential, cap) => {
       const seqs = postings
         .filter((p) => (cap === undefined ? essential.includes(p.term) : p.term === essential[0]))
         .map((p) => p.seq)
         .sort((a, b) => b - a)
         .slice(0, cap);
-      return entries.filter((entry) => seqs.includes(entry.seq));
+      return Promise.resolve(entries.filter((entry) => seqs.includes(entry.seq)));
     },
-    contents: async () => new Map(),
-    vectorHits: async () => [],
+    contents: () => Promise.resolve(new Map()),
+    vectorHits: () => Promise.resolve([]),
   };
 }
 
