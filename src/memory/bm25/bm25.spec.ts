@@ -1,11 +1,4 @@
-import {
-  BM25_K1,
-  boostRecent,
-  idf,
-  planCandidates,
-  rankByBm25,
-  RECENCY_BOOST,
-} from './bm25';
+import { BM25_K1, boostRecent, idf, planCandidates, rankByBm25, RECENCY_BOOST } from './bm25';
 import { Posting } from './conversation-index';
 import { queryTerms, textTerms } from './text-terms';
 
