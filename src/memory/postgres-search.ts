@@ -1,4 +1,4 @@
-import { ForwardEntry, SearchIndex, TermStats } from './bm25/search-flow';
+import { ForwardEntry, SearchIndex, TermStats, VectorQuery } from './bm25/search-flow';
 import { VECTOR_HITS, vectorLiteral } from './memory-search.sql';
 import { SqlQueryable } from './sql-client';
 
@@ -104,9 +104,7 @@ export class PostgresSearchIndex implements SearchIndex {
   async vectorHits(
     tenant: string,
     namespace: string,
-    embedding: number[],
-    minSimilarity: number,
-    limit: number,
+    { embedding, minSimilarity, limit }: VectorQuery,
   ): Promise<number[]> {
     const { rows } = await this.sql.query<{ seq: string }>(
       VECTORS.text,

@@ -50,13 +50,13 @@ export interface SearchIndex {
   ): Promise<ForwardEntry[]>;
   contents(tenant: string, seqs: readonly number[]): Promise<Map<number, string>>;
   /** Vector side of a hybrid search: seqs by similarity, best first. */
-  vectorHits(
-    tenant: string,
-    namespace: string,
-    embedding: number[],
-    minSimilarity: number,
-    limit: number,
-  ): Promise<number[]>;
+  vectorHits(tenant: string, namespace: string, query: VectorQuery): Promise<number[]>;
+}
+
+export interface VectorQuery {
+  embedding: number[];
+  minSimilarity: number;
+  limit: number;
 }
 
 export interface FlowOptions {
@@ -182,13 +182,11 @@ export async function searchFlow(
   if (options.embedding === undefined) {
     return matches;
   }
-  const vector = await index.vectorHits(
-    tenant,
-    namespace,
-    options.embedding,
-    options.minSimilarity ?? 0,
+  const vector = await index.vectorHits(tenant, namespace, {
+    embedding: options.embedding,
+    minSimilarity: options.minSimilarity ?? 0,
     limit,
-  );
+  });
   return fuseRanks(
     matches.map((hit) => hit.seq),
     vector.slice(0, limit),

@@ -2,7 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 
 import { ScopeStats } from '../bm25/bm25';
-import { ForwardEntry, SearchIndex, TermStats } from '../bm25/search-flow';
+import { ForwardEntry, SearchIndex, TermStats, VectorQuery } from '../bm25/search-flow';
 import { run } from './sqlite-rows';
 import { rankBySimilarity, VECTOR_WINDOW } from './sqlite-vectors';
 
@@ -89,13 +89,7 @@ export class SqliteSearchIndex implements SearchIndex {
     });
   }
 
-  vectorHits(
-    tenant: string,
-    namespace: string,
-    embedding: number[],
-    minSimilarity: number,
-    limit: number,
-  ) {
+  vectorHits(tenant: string, namespace: string, { embedding, minSimilarity, limit }: VectorQuery) {
     return run(() => {
       const recent = this.vectors.all(tenant, namespace) as Array<{
         seq: number;
