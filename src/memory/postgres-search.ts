@@ -1,3 +1,4 @@
+import { Posting } from './bm25/conversation-index';
 import { ForwardEntry, SearchIndex, TermStats, VectorQuery } from './bm25/search-flow';
 import { VECTOR_HITS, vectorLiteral } from './memory-search.sql';
 import { SqlQueryable } from './sql-client';
@@ -15,18 +16,22 @@ const DOCUMENT_FREQUENCIES = {
   name: 'memory_search_df',
   text: 'SELECT term, df FROM memory_terms WHERE scope = $1 AND term = ANY($2::text[])',
 };
-// The candidates' forward entries straight from their postings: one round trip. ARRAY() keeps
-// the candidates a probe list of the seq index, never a join the planner might hash.
+const POSTINGS = {
+  name: 'memory_search_postings',
+  text: `SELECT term, seq, tf, dl FROM memory_postings
+         WHERE scope = $1 AND term = ANY($2::text[])`,
+};
+const RECENT_POSTINGS = {
+  name: 'memory_search_recent_postings',
+  text: `SELECT term, seq, tf, dl FROM memory_postings WHERE scope = $1 AND term = $2
+         ORDER BY seq DESC LIMIT $3`,
+};
+// ARRAY() keeps the seqs a probe list of the seq index, never a join the planner might hash.
 const ENTRIES = {
   name: 'memory_search_entries',
   text: `SELECT seq, terms, dl FROM memories WHERE seq = ANY(ARRAY(
-           SELECT DISTINCT seq FROM memory_postings WHERE scope = $1 AND term = ANY($2::text[])))`,
-};
-const RECENT_ENTRIES = {
-  name: 'memory_search_recent_entries',
-  text: `SELECT seq, terms, dl FROM memories WHERE seq = ANY(ARRAY(
-           SELECT seq FROM memory_postings WHERE scope = $1 AND term = $2
-           ORDER BY seq DESC LIMIT $3))`,
+           SELECT unnest($2::bigint[])
+           UNION SELECT seq FROM memory_postings WHERE scope = $1 AND term = ANY($3::text[])))`,
 };
 const CONTENTS = {
   name: 'memory_search_contents',
@@ -75,18 +80,27 @@ export class PostgresSearchIndex implements SearchIndex {
     return new Map(rows.map((row) => [row.term, row.df]));
   }
 
-  async candidateEntries(
-    scope: number,
-    essential: readonly string[],
-    cap?: number,
-  ): Promise<ForwardEntry[]> {
+  async postings(scope: number, essential: readonly string[], cap?: number): Promise<Posting[]> {
     const { rows } = await (cap === undefined
-      ? this.sql.query<EntryRow>(ENTRIES.text, [scope, essential], ENTRIES.name)
-      : this.sql.query<EntryRow>(
-          RECENT_ENTRIES.text,
+      ? this.sql.query<PostingRow>(POSTINGS.text, [scope, essential], POSTINGS.name)
+      : this.sql.query<PostingRow>(
+          RECENT_POSTINGS.text,
           [scope, essential[0], cap],
-          RECENT_ENTRIES.name,
+          RECENT_POSTINGS.name,
         ));
+    return rows.map((row) => ({ term: row.term, seq: Number(row.seq), tf: row.tf, dl: row.dl }));
+  }
+
+  async entries(
+    scope: number,
+    seqs: readonly number[],
+    terms: readonly string[],
+  ): Promise<ForwardEntry[]> {
+    const { rows } = await this.sql.query<EntryRow>(
+      ENTRIES.text,
+      [scope, seqs, terms],
+      ENTRIES.name,
+    );
     return rows
       .filter((row) => row.terms !== null)
       .map((row) => ({ seq: Number(row.seq), terms: row.terms!, dl: row.dl }));
@@ -113,6 +127,13 @@ export class PostgresSearchIndex implements SearchIndex {
     );
     return rows.map((row) => Number(row.seq));
   }
+}
+
+interface PostingRow {
+  term: string;
+  seq: string;
+  tf: number;
+  dl: number;
 }
 
 interface EntryRow {

@@ -1,6 +1,8 @@
 import {
+  BM25_K1,
   boostRecent,
   DEFAULT_CANDIDATE_POSTINGS,
+  idf,
   planCandidates,
   rankByBm25,
   RECENCY_DEPTH,
@@ -39,14 +41,13 @@ export interface SearchIndex {
     terms: readonly string[],
   ): Promise<TermStats | undefined>;
   documentFrequencies(scope: number, terms: readonly string[]): Promise<Map<string, number>>;
-  /**
-   * The forward entries of the memories holding any of `essential`'s terms (when `cap` is set,
-   * of the `cap` newest holding `essential[0]`): the candidates, read in one statement.
-   */
-  candidateEntries(
+  /** Postings of `essential`'s terms (when `cap` is set, the `cap` newest of `essential[0]`). */
+  postings(scope: number, essential: readonly string[], cap?: number): Promise<Posting[]>;
+  /** Forward entries of `seqs` and of the memories holding any of `terms`, in one statement. */
+  entries(
     scope: number,
-    essential: readonly string[],
-    cap?: number,
+    seqs: readonly number[],
+    terms: readonly string[],
   ): Promise<ForwardEntry[]>;
   contents(tenant: string, seqs: readonly number[]): Promise<Map<number, string>>;
   /** Vector side of a hybrid search: seqs by similarity, best first. */
@@ -70,7 +71,11 @@ export interface FlowOptions {
 
 export interface FirstPass {
   stats: TermStats;
-  /** The candidates' forward entries, their postings of the query's terms, their BM25. */
+  /** Every candidate with its score from the essential terms alone (a lower bound). */
+  partial: Hit[];
+  /** The most the score-only terms can add to a candidate's raw score. */
+  rest: number;
+  /** The forward entries read, their postings of the query's terms, their exact BM25. */
   entries: ForwardEntry[];
   postings: Posting[];
   ranked: Hit[];
@@ -80,14 +85,17 @@ export interface FirstPass {
 
 /**
  * The query's first pass: candidates from the postings of its selective terms, within the
- * budget (planCandidates), then every candidate scored on ALL the weighted query terms from its
- * forward entry (exact BM25 for each candidate, with no further posting reads).
+ * budget (planCandidates); those that can still reach the top `k` once the other terms are
+ * added (the MaxScore bound) are scored on ALL the weighted query terms from their forward
+ * entries: exact BM25, with no posting of a common term read. `ranked` holds those, so its
+ * first `k` are the exact top k among the candidates.
  */
 export async function firstPass(
   index: SearchIndex,
   tenant: string,
   namespace: string,
   query: WeightedQuery,
+  k: number,
   budget?: number,
 ): Promise<FirstPass | undefined> {
   if (query.terms.length === 0) {
@@ -98,21 +106,26 @@ export async function firstPass(
     return undefined;
   }
   const plan = planCandidates(stats.df, budget);
-  const entries = await index.candidateEntries(stats.scope, plan.essential, plan.cap);
+  const found = await index.postings(stats.scope, plan.essential, plan.cap);
+  const partial = rankByBm25(found, plan.essential, stats.df, stats.stats, query.weights);
+  const rest = mostAdded(plan.scoreOnly, query.weights, stats.df, stats.stats);
+  const bar = partial.length > k ? raw(partial[k - 1].score) : -Infinity;
+  const reach = partial.filter((hit) => raw(hit.score) + rest >= bar).map((hit) => hit.seq);
+  const entries = await index.entries(stats.scope, reach, []);
   const postings = entryPostings(entries, query.weights);
   const ranked = rankByBm25(postings, query.terms, stats.df, stats.stats, query.weights);
   const read = plan.cap ?? plan.essential.reduce((sum, term) => sum + stats.df.get(term)!, 0);
-  return { stats, entries, postings, ranked, read };
+  return { stats, partial, rest, entries, postings, ranked, read };
 }
 
 /**
  * BM25 matches of `text`, best first: the first pass, then an RM3 feedback pass whose terms
- * (taken from the first pass's best matches) rescore the first pass's candidates and add those
- * of their rarest terms within what is left of the budget, then the recency lift over the top
- * RECENCY_DEPTH × limit. Every score is exact BM25 of the feedback-weighted query; what the
- * budget can miss is a memory holding none of the query's selective terms (see
- * planCandidates) nor the feedback terms read. With no budget (0), every term's postings are
- * read: exact BM25 of the whole feedback-weighted query, as before the forward-entry scoring.
+ * (taken from the first pass's best matches) rescore the candidates that can still reach the top
+ * RECENCY_DEPTH × limit with them, and add those of their rarest terms within what is left of
+ * the budget, then the recency lift over that top. Every score there is exact BM25 of the
+ * feedback-weighted query; what the budget can miss is a memory holding none of the query's
+ * selective terms (see planCandidates) nor the feedback terms read. With no budget (0), every
+ * term's postings are read: exact BM25 of the whole feedback-weighted query.
  */
 export async function rankText(
   index: SearchIndex,
@@ -122,8 +135,9 @@ export async function rankText(
   limit: number,
   budget?: number,
 ): Promise<Hit[]> {
+  const k = RECENCY_DEPTH * limit;
   const first = weightedQueryTerms(text);
-  const found = await firstPass(index, tenant, namespace, first, budget);
+  const found = await firstPass(index, tenant, namespace, first, k, budget);
   if (found === undefined) {
     return [];
   }
@@ -140,28 +154,52 @@ export async function rankText(
     const second = withFeedback(first, best);
     const added = second.terms.filter((term) => !first.weights.has(term));
     if (added.length > 0) {
-      const more = await index.documentFrequencies(found.stats.scope, added);
+      const { scope, stats } = found.stats;
+      const more = await index.documentFrequencies(scope, added);
       const df = new Map([...found.stats.df, ...more]);
       const adding =
         budget === 0
           ? [...more.keys()]
           : termsWithin(more, (budget ?? DEFAULT_CANDIDATE_POSTINGS) - found.read);
+      // Feedback only adds to scores: the first pass's k-th exact score bars the rest.
+      const bar = ranked.length >= k ? raw(ranked[k - 1].score) : -Infinity;
+      const most = found.rest + mostAdded([...more.keys()], second.weights, df, stats);
       const seen = new Set(found.entries.map((entry) => entry.seq));
+      const reach = found.partial
+        .filter((hit) => !seen.has(hit.seq) && raw(hit.score) + most >= bar)
+        .map((hit) => hit.seq);
       const fresh =
-        adding.length === 0
+        reach.length === 0 && adding.length === 0
           ? []
-          : (await index.candidateEntries(found.stats.scope, adding)).filter(
-              (entry) => !seen.has(entry.seq),
-            );
+          : (await index.entries(scope, reach, adding)).filter((entry) => !seen.has(entry.seq));
       const postings = [
         ...found.postings,
         ...entryPostings(found.entries, more),
         ...entryPostings(fresh, second.weights),
       ];
-      ranked = rankByBm25(postings, second.terms, df, found.stats.stats, second.weights);
+      ranked = rankByBm25(postings, second.terms, df, stats, second.weights);
     }
   }
-  return boostRecent(ranked, RECENCY_DEPTH * limit);
+  return boostRecent(ranked, k);
+}
+
+/** The most `terms` can add to a raw BM25 score: each term's weight × idf × (k1 + 1). */
+function mostAdded(
+  terms: readonly string[],
+  weights: ReadonlyMap<string, number>,
+  df: ReadonlyMap<string, number>,
+  stats: ScopeStats,
+): number {
+  return terms.reduce(
+    (sum, term) =>
+      sum + (weights.get(term) ?? 1) * idf(df.get(term) ?? 0, stats.docs) * (BM25_K1 + 1),
+    0,
+  );
+}
+
+/** A score in (0, 1) back to raw BM25. */
+function raw(score: number): number {
+  return score / (1 - score);
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 
 import { ScopeStats } from '../bm25/bm25';
+import { Posting } from '../bm25/conversation-index';
 import { ForwardEntry, SearchIndex, TermStats, VectorQuery } from '../bm25/search-flow';
 import { run } from './sqlite-rows';
 import { rankBySimilarity, VECTOR_WINDOW } from './sqlite-vectors';
@@ -21,8 +22,9 @@ export function scopeToken(tenant: string, namespace: string): string {
 export class SqliteSearchIndex implements SearchIndex {
   private readonly scopeStats: Statement;
   private readonly dfOf: Statement;
-  private readonly entries: Statement;
-  private readonly recentEntries: Statement;
+  private readonly postingsOf: Statement;
+  private readonly recentPostings: Statement;
+  private readonly entriesOf: Statement;
   private readonly contentsOf: Statement;
   private readonly vectors: Statement;
 
@@ -34,14 +36,19 @@ export class SqliteSearchIndex implements SearchIndex {
     this.dfOf = db.prepare(
       'SELECT term, df FROM memory_terms WHERE scope = ? AND term IN (SELECT value FROM json_each(?))',
     );
-    this.entries = db.prepare(
-      `SELECT seq, terms, dl FROM memories WHERE seq IN (
-         SELECT seq FROM memory_postings
-         WHERE scope = ? AND term IN (SELECT value FROM json_each(?)))`,
+    this.postingsOf = db.prepare(
+      `SELECT term, seq, tf, dl FROM memory_postings
+       WHERE scope = ? AND term IN (SELECT value FROM json_each(?))`,
     );
-    this.recentEntries = db.prepare(
+    this.recentPostings = db.prepare(
+      `SELECT term, seq, tf, dl FROM memory_postings WHERE scope = ? AND term = ?
+       ORDER BY seq DESC LIMIT ?`,
+    );
+    this.entriesOf = db.prepare(
       `SELECT seq, terms, dl FROM memories WHERE seq IN (
-         SELECT seq FROM memory_postings WHERE scope = ? AND term = ? ORDER BY seq DESC LIMIT ?)`,
+         SELECT value FROM json_each(?)
+         UNION SELECT seq FROM memory_postings
+         WHERE scope = ? AND term IN (SELECT value FROM json_each(?)))`,
     );
     this.contentsOf = db.prepare(
       `SELECT seq, content FROM memories
@@ -70,12 +77,20 @@ export class SqliteSearchIndex implements SearchIndex {
     return run(() => this.df(scope, terms));
   }
 
-  candidateEntries(scope: number, essential: readonly string[], cap?: number) {
+  postings(scope: number, essential: readonly string[], cap?: number) {
+    return run(
+      () =>
+        (cap === undefined
+          ? this.postingsOf.all(scope, JSON.stringify(essential))
+          : this.recentPostings.all(scope, essential[0], cap)) as Posting[],
+    );
+  }
+
+  entries(scope: number, seqs: readonly number[], terms: readonly string[]) {
     return run(() =>
-      (cap === undefined
-        ? (this.entries.all(scope, JSON.stringify(essential)) as EntryRow[])
-        : (this.recentEntries.all(scope, essential[0], cap) as EntryRow[])
-      ).filter((row): row is ForwardEntry => row.terms !== null),
+      (this.entriesOf.all(JSON.stringify(seqs), scope, JSON.stringify(terms)) as EntryRow[]).filter(
+        (row): row is ForwardEntry => row.terms !== null,
+      ),
     );
   }
 
