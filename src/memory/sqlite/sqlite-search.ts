@@ -50,9 +50,10 @@ export class SqliteSearchIndex implements SearchIndex {
          UNION SELECT seq FROM memory_postings
          WHERE scope = ? AND term IN (SELECT value FROM json_each(?)))`,
     );
+    // Unary + keeps the tenant check a filter: as an index key it scanned all the tenant's rows.
     this.contentsOf = db.prepare(
       `SELECT seq, content FROM memories
-       WHERE seq IN (SELECT value FROM json_each(?)) AND tenant = ?`,
+       WHERE seq IN (SELECT value FROM json_each(?)) AND +tenant = ?`,
     );
     this.vectors = db.prepare(
       `SELECT seq, embedding FROM memories
