@@ -1,18 +1,28 @@
 import { withFeedback, FEEDBACK_TERMS, FEEDBACK_WEIGHT } from './feedback';
 import { EXPANSION_WEIGHT, RELATIONS, weightedQueryTerms } from './query-terms';
 import { MAX_QUERY_TERMS } from './text-terms';
-import { relatedWords } from './wordnet';
+import { relatedWords, SYNONYM } from './wordnet';
 
 describe('relatedWords (WordNet)', () => {
   it('should give synonyms, derived forms and kinds two levels down, single words only', () => {
-    expect([...relatedWords('allergy', RELATIONS)]).toContain('allergic');
-    expect([...relatedWords('job', RELATIONS)]).toEqual(
+    expect([...relatedWords('allergy', RELATIONS).keys()]).toContain('allergic');
+    expect([...relatedWords('job', RELATIONS).keys()]).toEqual(
       expect.arrayContaining(['occupation', 'career']),
     );
-    expect([...relatedWords('sibling', RELATIONS)]).toContain('twin');
+    expect([...relatedWords('sibling', RELATIONS).keys()]).toContain('twin');
     // kid -> child (synonym) -> imp (a kind of child)
-    expect([...relatedWords('kid', RELATIONS)]).toEqual(expect.arrayContaining(['child', 'imp']));
-    expect([...relatedWords('job', RELATIONS)].some((word) => /[_-]/.test(word))).toBe(false);
+    expect([...relatedWords('kid', RELATIONS).keys()]).toEqual(
+      expect.arrayContaining(['child', 'imp']),
+    );
+    expect([...relatedWords('job', RELATIONS).keys()].some((word) => /[_-]/.test(word))).toBe(
+      false,
+    );
+  });
+
+  it('should say how each word is related: same sense, derived form or a kind of it', () => {
+    expect(relatedWords('allergy', RELATIONS).get('allergic')).toBe('+');
+    expect(relatedWords('kid', RELATIONS).get('child')).toBe(SYNONYM);
+    expect(relatedWords('kid', RELATIONS).get('imp')).toBe('~');
   });
 
   it('should know nothing of a word WordNet lacks', () => {
@@ -29,6 +39,22 @@ describe('weightedQueryTerms', () => {
     expect(query.weights.get('occup')).toBe(EXPANSION_WEIGHT);
     expect(query.terms).toEqual([...query.weights.keys()]);
     expect(query.terms.length).toBeLessThanOrEqual(MAX_QUERY_TERMS);
+  });
+
+  it("should take each word's closest relations first: synonyms and derived forms before kinds", () => {
+    const { terms } = weightedQueryTerms('kid');
+    expect(terms.indexOf('child')).toBeGreaterThan(0);
+    expect(terms.indexOf('child')).toBeLessThan(terms.indexOf('imp'));
+  });
+
+  it("should share the cap among the words: one word's many kinds cannot crowd out another's", () => {
+    // "food" alone has more kinds two levels down than the cap holds.
+    expect(weightedQueryTerms('food').terms).toHaveLength(MAX_QUERY_TERMS);
+    const query = weightedQueryTerms('Which food allergy did I mention?');
+    expect(query.terms.slice(0, 3)).toEqual(['food', 'allergi', 'mention']);
+    expect(query.weights.get('allerg')).toBe(EXPANSION_WEIGHT);
+    expect(query.weights.get('allergist')).toBe(EXPANSION_WEIGHT);
+    expect(query.terms).toHaveLength(MAX_QUERY_TERMS);
   });
 
   it('should look up inflected words by their base form and leave numbers alone', () => {

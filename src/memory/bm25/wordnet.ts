@@ -45,13 +45,22 @@ export function loadWordnet(): void {
   load();
 }
 
+/** How a related word was reached: SYNONYM (a word of the same sense), else a pointer symbol. */
+export const SYNONYM = '=';
+
 /**
- * The words WordNet relates to `lemma` (a base form, lower case): the other words of its
- * senses (synonyms) and of the synsets the `relations` point to, single words only.
+ * The words WordNet relates to `lemma` (a base form, lower case), each with the relation it was
+ * first reached by: the other words of its senses (SYNONYM) and of the synsets the `relations`
+ * point to (their pointer symbol), single words only, in the order found.
  */
-export function relatedWords(lemma: string, relations: Relations): Set<string> {
+export function relatedWords(lemma: string, relations: Relations): Map<string, string> {
   const db = load();
-  const related = new Set<string>();
+  const related = new Map<string, string>();
+  const add = (word: string, relation: string) => {
+    if (!related.has(word)) {
+      related.set(word, relation);
+    }
+  };
   for (const part of PARTS) {
     const entry = findLine(db.index[part], lemma);
     if (entry === undefined) {
@@ -64,7 +73,7 @@ export function relatedWords(lemma: string, relations: Relations): Set<string> {
     for (const offset of offsets.slice(0, relations.senses)) {
       const synset = readSynset(db, part, Number(offset));
       const position = synset.words.indexOf(lemma);
-      synset.words.forEach((word) => related.add(word));
+      synset.words.forEach((word) => add(word, SYNONYM));
       for (const pointer of synset.pointers) {
         if (!relations.pointers.has(pointer.symbol)) {
           continue;
@@ -75,15 +84,15 @@ export function relatedWords(lemma: string, relations: Relations): Set<string> {
         }
         const target = readSynset(db, pointer.part, pointer.offset);
         if (pointer.target > 0) {
-          related.add(target.words[pointer.target - 1]);
+          add(target.words[pointer.target - 1], pointer.symbol);
         } else {
-          addChain(db, target, pointer.symbol, relations.depth - 1, related);
+          addChain(db, target, pointer.symbol, relations.depth - 1, add);
         }
       }
     }
   }
   related.delete(lemma);
-  for (const word of related) {
+  for (const word of related.keys()) {
     if (word.includes('_') || word.includes('-')) {
       related.delete(word);
     }
@@ -97,13 +106,13 @@ function addChain(
   synset: Synset,
   symbol: string,
   depth: number,
-  into: Set<string>,
+  add: (word: string, relation: string) => void,
 ): void {
-  synset.words.forEach((word) => into.add(word));
+  synset.words.forEach((word) => add(word, symbol));
   if (depth > 0) {
     for (const pointer of synset.pointers) {
       if (pointer.symbol === symbol && pointer.source === 0) {
-        addChain(db, readSynset(db, pointer.part, pointer.offset), symbol, depth - 1, into);
+        addChain(db, readSynset(db, pointer.part, pointer.offset), symbol, depth - 1, add);
       }
     }
   }
