@@ -35,12 +35,16 @@ describe('emulateStream', () => {
       remove(...args);
     };
     const answer = deferred<ChatCompletion>();
-    const { chunks, done } = consume(emulateStream(answer.promise, { ...options(), signal }));
-    await sleep(130);
-    expect(chunks.length).toBeGreaterThanOrEqual(4);
+    const stream = emulateStream(answer.promise, { ...options(), signal });
+    // Pulled one by one: the role chunk then three keep-alives, however slow the machine is.
+    for (let pulled = 0; pulled < 4; pulled += 1) {
+      expect((await stream.next()).done).toBe(false);
+    }
     expect(listeners).toBeLessThanOrEqual(1);
     answer.resolve(textCompletion());
-    await done;
+    for await (const chunk of stream) {
+      expect(chunk.id).toBe('chatcmpl-emulated-1');
+    }
   });
 
   it('should throw the failure when the answer is rejected', async () => {
