@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { createFakeOpenAiUpstream, FakeOpenAiUpstream } from './fakes/fake-openai-upstream';
 import { TEST_KEY, UPSTREAM_KEY } from './support/gateway';
-import { GatewayProcess, spawnGateway, waitUntilListening } from './support/gateway-process';
+import { GatewayProcess, useGatewayProcesses } from './support/gateway-process';
 import {
   addMemories,
   INJECTED_PREFIX,
@@ -23,35 +22,14 @@ import {
 import { createPostgresSchema, PostgresSchema } from './support/postgres';
 
 describe('memories across a restart of the gateway process', () => {
-  let upstream: FakeOpenAiUpstream;
-  const started: GatewayProcess[] = [];
-
-  beforeAll(async () => {
-    upstream = await createFakeOpenAiUpstream().listen();
+  const processes = useGatewayProcesses({
+    OPENAI_API_KEY: UPSTREAM_KEY,
+    GATEWAY_API_KEYS: TEST_KEY,
+    MEMORY_ENABLED: 'true',
+    LOG_LEVEL: 'silent',
+    MODELS_FILE,
+    RETRY_ATTEMPTS: '0',
   });
-  afterAll(async () => {
-    for (const gateway of started) {
-      gateway.child.kill('SIGKILL');
-    }
-    await upstream.close();
-  });
-  beforeEach(() => upstream.reset());
-
-  async function boot(env: Record<string, string>): Promise<GatewayProcess> {
-    const gateway = await spawnGateway({
-      OPENAI_BASE_URL: upstream.url,
-      OPENAI_API_KEY: UPSTREAM_KEY,
-      GATEWAY_API_KEYS: TEST_KEY,
-      MEMORY_ENABLED: 'true',
-      LOG_LEVEL: 'silent',
-      MODELS_FILE,
-      RETRY_ATTEMPTS: '0',
-      ...env,
-    });
-    started.push(gateway);
-    await waitUntilListening(gateway);
-    return gateway;
-  }
 
   async function stop(gateway: GatewayProcess): Promise<void> {
     gateway.child.kill('SIGTERM');
@@ -87,7 +65,7 @@ describe('memories across a restart of the gateway process', () => {
     async (_name, setup) => {
       const env = await setup();
       const namespace = 'household';
-      const first = await boot(env);
+      const first = await processes.start(env);
       await addMemories(first, namespace, [{ content: FACT }, { content: 'We live in Porto.' }]);
       const told = await postMemoryChat(first, ask('I also have a cat called Tom.'), {
         namespace,
@@ -97,12 +75,12 @@ describe('memories across a restart of the gateway process', () => {
       expect(before).toHaveLength(4);
       await stop(first);
 
-      const second = await boot(env);
+      const second = await processes.start(env);
       expect(await listMemories(second, namespace)).toEqual(before);
       const response = await postMemoryChat(second, ask(QUESTION), { namespace, memory: 'read' });
       expect(response.status).toBe(200);
       expect(response.headers.get('x-memory-status')).toBe('ok');
-      const messages: Message[] = upstream.chatRequests().at(-1)!.body.messages;
+      const messages: Message[] = processes.upstream.chatRequests().at(-1)!.body.messages;
       expect(messages[0].content.startsWith(INJECTED_PREFIX)).toBe(true);
       expect(messages[0].content).toContain(FACT);
       await stop(second);

@@ -1,10 +1,8 @@
-import { createFakeOpenAiUpstream, FakeOpenAiUpstream } from './fakes/fake-openai-upstream';
 import {
   GatewayProcess,
   rawConnection,
-  spawnGateway,
+  useGatewayProcesses,
   waitFor,
-  waitUntilListening,
   waitUntilRefused,
 } from './support/gateway-process';
 import { readJson } from './support/json';
@@ -13,33 +11,13 @@ const KEY = 'sk-process-test-key-XYZ';
 
 /** SIGTERM on the built gateway (dist/main.js): drain, keep-alive connections, the grace period. */
 describe('the gateway process on SIGTERM', () => {
-  let upstream: FakeOpenAiUpstream;
-  const started: GatewayProcess[] = [];
-
-  beforeAll(async () => {
-    upstream = await createFakeOpenAiUpstream().listen();
+  const processes = useGatewayProcesses({
+    OPENAI_API_KEY: 'sk-upstream-secret-value',
+    GATEWAY_API_KEYS: KEY,
+    // Opening PGlite costs seconds of CPU (its WebAssembly compiles on the event loop) that
+    // would stall these timings; memory has its own suites.
+    MEMORY_ENABLED: 'false',
   });
-  afterAll(async () => {
-    for (const gateway of started) {
-      gateway.child.kill('SIGKILL');
-    }
-    await upstream.close();
-  });
-  beforeEach(() => upstream.reset());
-
-  async function boot(env: Record<string, string>): Promise<GatewayProcess> {
-    const gateway = await spawnGateway({
-      OPENAI_BASE_URL: upstream.url,
-      OPENAI_API_KEY: 'sk-upstream-secret-value',
-      GATEWAY_API_KEYS: KEY,
-      // Opening PGlite costs seconds of CPU (its WebAssembly compiles on the event loop) that
-      // would stall these timings; memory has its own suites.
-      MEMORY_ENABLED: 'false',
-      ...env,
-    });
-    started.push(gateway);
-    return gateway;
-  }
 
   async function firstBytes(response: Response): Promise<() => Promise<string>> {
     const reader = response.body!.getReader();
@@ -73,9 +51,8 @@ describe('the gateway process on SIGTERM', () => {
   }
 
   it('should finish an in-flight stream on SIGTERM, refuse new connections, then exit 0', async () => {
-    const gateway = await boot({ SHUTDOWN_GRACE_MS: '10000', LOG_LEVEL: 'warn' });
-    await waitUntilListening(gateway);
-    upstream.enqueue({ chunks: ['a ', 'b ', 'c ', 'd ', 'e'], chunkDelayMs: 250 });
+    const gateway = await processes.start({ SHUTDOWN_GRACE_MS: '10000', LOG_LEVEL: 'warn' });
+    processes.upstream.enqueue({ chunks: ['a ', 'b ', 'c ', 'd ', 'e'], chunkDelayMs: 250 });
     const rest = await firstBytes(await streamChat(gateway));
     gateway.child.kill('SIGTERM');
     await waitUntilRefused(gateway);
@@ -86,9 +63,8 @@ describe('the gateway process on SIGTERM', () => {
   });
 
   it('should answer a request on an open keep-alive connection after SIGTERM with connection: close and readiness 503', async () => {
-    const gateway = await boot({ SHUTDOWN_GRACE_MS: '10000', LOG_LEVEL: 'warn' });
-    await waitUntilListening(gateway);
-    upstream.enqueue({ chunks: ['a ', 'b ', 'c ', 'd ', 'e'], chunkDelayMs: 250 });
+    const gateway = await processes.start({ SHUTDOWN_GRACE_MS: '10000', LOG_LEVEL: 'warn' });
+    processes.upstream.enqueue({ chunks: ['a ', 'b ', 'c ', 'd ', 'e'], chunkDelayMs: 250 });
     const connection = await rawConnection(gateway);
     const body = JSON.stringify({
       model: 'gpt-4o-mini',
@@ -116,9 +92,11 @@ describe('the gateway process on SIGTERM', () => {
   });
 
   it('should cut streams that outlive SHUTDOWN_GRACE_MS with an error event and still exit 0', async () => {
-    const gateway = await boot({ SHUTDOWN_GRACE_MS: '300', LOG_LEVEL: 'warn' });
-    await waitUntilListening(gateway);
-    upstream.enqueue({ chunks: Array.from({ length: 40 }, (_, i) => `w${i} `), chunkDelayMs: 200 });
+    const gateway = await processes.start({ SHUTDOWN_GRACE_MS: '300', LOG_LEVEL: 'warn' });
+    processes.upstream.enqueue({
+      chunks: Array.from({ length: 40 }, (_, i) => `w${i} `),
+      chunkDelayMs: 200,
+    });
     const rest = await firstBytes(await streamChat(gateway));
     const signalledAt = Date.now();
     gateway.child.kill('SIGTERM');
@@ -130,21 +108,20 @@ describe('the gateway process on SIGTERM', () => {
   });
 
   it('should answer a request that outlives SHUTDOWN_GRACE_MS with 503 server_shutting_down and exit 0', async () => {
-    const gateway = await boot({ SHUTDOWN_GRACE_MS: '300', LOG_LEVEL: 'warn' });
-    await waitUntilListening(gateway);
-    upstream.enqueue({ hang: true });
+    const gateway = await processes.start({ SHUTDOWN_GRACE_MS: '300', LOG_LEVEL: 'warn' });
+    processes.upstream.enqueue({ hang: true });
     const answer = fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
     });
-    await waitFor(() => upstream.chatRequests().length === 1);
+    await waitFor(() => processes.upstream.chatRequests().length === 1);
     gateway.child.kill('SIGTERM');
     const response = await answer;
     expect(response.status).toBe(503);
     expect((await readJson(response)).error.code).toBe('server_shutting_down');
     expect(await gateway.exited).toBe(0);
     // The upstream call was given up, not left to run.
-    await waitFor(() => upstream.chatRequests()[0].aborted);
+    await waitFor(() => processes.upstream.chatRequests()[0].aborted);
   });
 });

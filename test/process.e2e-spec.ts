@@ -1,14 +1,7 @@
-import { createFakeOpenAiUpstream, FakeOpenAiUpstream } from './fakes/fake-openai-upstream';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-import {
-  freePort,
-  GatewayProcess,
-  spawnGateway,
-  waitFor,
-  waitUntilListening,
-} from './support/gateway-process';
+import { freePort, useGatewayProcesses, waitFor } from './support/gateway-process';
 import { sleep } from './support/gateway';
 import { readJson } from './support/json';
 
@@ -17,34 +10,14 @@ const KEY = 'sk-process-test-key-XYZ';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
 describe('the gateway process (dist/main.js)', () => {
-  let upstream: FakeOpenAiUpstream;
-  const started: GatewayProcess[] = [];
-
-  beforeAll(async () => {
-    upstream = await createFakeOpenAiUpstream().listen();
+  const processes = useGatewayProcesses({
+    OPENAI_API_KEY: 'sk-upstream-secret-value',
+    GATEWAY_API_KEYS: KEY,
+    // As in the in-process suites: opening PGlite costs seconds of CPU (its WebAssembly
+    // compiles on the event loop) that would stall these timings; memory has its own suites.
+    // SIGTERM has its own file: process-shutdown.e2e-spec.ts.
+    MEMORY_ENABLED: 'false',
   });
-  afterAll(async () => {
-    for (const gateway of started) {
-      gateway.child.kill('SIGKILL');
-    }
-    await upstream.close();
-  });
-  beforeEach(() => upstream.reset());
-
-  async function boot(env: Record<string, string> = {}): Promise<GatewayProcess> {
-    const gateway = await spawnGateway({
-      OPENAI_BASE_URL: upstream.url,
-      OPENAI_API_KEY: 'sk-upstream-secret-value',
-      GATEWAY_API_KEYS: KEY,
-      // As in the in-process suites: opening PGlite costs seconds of CPU (its WebAssembly
-      // compiles on the event loop) that would stall these timings; memory has its own suites.
-      // SIGTERM has its own file: process-shutdown.e2e-spec.ts.
-      MEMORY_ENABLED: 'false',
-      ...env,
-    });
-    started.push(gateway);
-    return gateway;
-  }
 
   it.each([
     ['PORT', { PORT: 'not-a-port' }],
@@ -53,20 +26,19 @@ describe('the gateway process (dist/main.js)', () => {
     ['AUTH_DISABLED', { AUTH_DISABLED: 'maybe' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
   ])('should exit 1 at boot with a message naming %s when its value is bad', async (name, env) => {
-    const gateway = await boot(env);
+    const gateway = await processes.spawn(env);
     expect(await gateway.exited).toBe(1);
     expect(gateway.stderr()).toContain(`${name}=`);
   });
 
   it('should exit 1 naming the keys file when it cannot be read', async () => {
-    const gateway = await boot({ GATEWAY_KEYS_FILE: '/nonexistent/keys.json' });
+    const gateway = await processes.spawn({ GATEWAY_KEYS_FILE: '/nonexistent/keys.json' });
     expect(await gateway.exited).toBe(1);
     expect(gateway.stderr()).toContain('/nonexistent/keys.json');
   });
 
   it('should log one JSON line per request with id, key id, model, status and latency, but no key or prompt', async () => {
-    const gateway = await boot({ LOG_LEVEL: 'info' });
-    await waitUntilListening(gateway);
+    const gateway = await processes.start({ LOG_LEVEL: 'info' });
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: {
@@ -122,9 +94,8 @@ describe('the gateway process (dist/main.js)', () => {
 
   /** Resolves once the response has sent its first streamed bytes. */
   it('should log a client that goes away once, at info level, with the time it had run', async () => {
-    const gateway = await boot({ LOG_LEVEL: 'info' });
-    await waitUntilListening(gateway);
-    upstream.enqueue({ hang: true });
+    const gateway = await processes.start({ LOG_LEVEL: 'info' });
+    processes.upstream.enqueue({ hang: true });
     const client = new AbortController();
     const request = fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
@@ -132,7 +103,7 @@ describe('the gateway process (dist/main.js)', () => {
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
     });
-    await waitFor(() => upstream.chatRequests().length === 1);
+    await waitFor(() => processes.upstream.chatRequests().length === 1);
     client.abort();
     await expect(request).rejects.toThrow();
     await waitFor(() => gateway.stdout().includes('request closed by the client'));

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 
+import { createFakeOpenAiUpstream, FakeOpenAiUpstream } from '../fakes/fake-openai-upstream';
+
 const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
 export interface GatewayProcess {
@@ -71,6 +73,51 @@ export async function waitUntilListening(
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+export interface GatewayProcesses {
+  /** The fake OpenAI upstream the suite's gateways forward to, listening from beforeAll on. */
+  readonly upstream: FakeOpenAiUpstream;
+  /** Spawns the built gateway with the suite's env and `env` over it, without waiting for it. */
+  spawn(env?: Record<string, string>): Promise<GatewayProcess>;
+  /** spawn, then wait until it answers /health/live. */
+  start(env?: Record<string, string>): Promise<GatewayProcess>;
+}
+
+/**
+ * Gateway processes for the enclosing describe, in front of one fake upstream (reset before each
+ * test): whatever is still running after the suite is SIGKILLed, so a failed test leaves no child.
+ */
+export function useGatewayProcesses(env: Record<string, string>): GatewayProcesses {
+  const suite = {} as { upstream: FakeOpenAiUpstream };
+  const started: GatewayProcess[] = [];
+  beforeAll(async () => {
+    suite.upstream = await createFakeOpenAiUpstream().listen();
+  });
+  afterAll(async () => {
+    for (const gateway of started) {
+      gateway.child.kill('SIGKILL');
+    }
+    await suite.upstream.close();
+  });
+  beforeEach(() => suite.upstream.reset());
+
+  async function spawnOne(extra: Record<string, string> = {}): Promise<GatewayProcess> {
+    const gateway = await spawnGateway({ OPENAI_BASE_URL: suite.upstream.url, ...env, ...extra });
+    started.push(gateway);
+    return gateway;
+  }
+  return {
+    get upstream() {
+      return suite.upstream;
+    },
+    spawn: spawnOne,
+    async start(extra) {
+      const gateway = await spawnOne(extra);
+      await waitUntilListening(gateway);
+      return gateway;
+    },
+  };
 }
 
 /** Polls `condition` every 20 ms until it holds, failing after `timeoutMs`. */
