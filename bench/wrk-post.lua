@@ -1,4 +1,4 @@
--- POSTs WRK_BODY with WRK_AUTHORIZATION, then prints one JSON line for bench/run.js to read.
+-- POSTs WRK_BODY with WRK_AUTHORIZATION, then prints one JSON line for bench/proxy/measure.js to read.
 wrk.method = "POST"
 wrk.body = os.getenv("WRK_BODY")
 wrk.headers["Content-Type"] = "application/json"
