@@ -103,8 +103,9 @@ async function runHostileBodies({ say, freePort, waitReady, env, gatewayScript, 
         ' CPU: the most CPU time the gateway used between two ticks of a 1 ms timer (what it costs without waiting for the core)',
     );
     for (const [name, body, expected] of bodies()) {
-      // Each body three times: a real block shows every time, while a pause of the whole process
-      // (another process on the core, on a shared machine) rarely hits all three.
+      // Each body three times, every send printed. The verdict is on the worst send: that is what
+      // a client sending the body feels. A send slowed by another process on the core (a shared
+      // machine) fails it too; its CPU figure, far below its delay, tells such a pause from a block.
       const delays = [];
       const cpu = [];
       const statuses = [];
@@ -118,9 +119,9 @@ async function runHostileBodies({ say, freePort, waitReady, env, gatewayScript, 
         delays.push(read.maxMs);
         cpu.push(read.maxCpuMs);
       }
-      const least = Math.min(...delays);
+      const worst = Math.max(...delays);
       const status = statuses.every((s) => s === expected) ? expected : statuses.join('/');
-      const verdict = least <= MAX_BLOCK_MS && status === expected ? 'ok' : 'NOT met';
+      const verdict = worst <= MAX_BLOCK_MS && status === expected ? 'ok' : 'NOT met';
       say(
         `  ${name.padEnd(56)} ${(body.length / 1e6).toFixed(1).padStart(5)} MB  HTTP ${status}` +
           `  answered in ${ms.toFixed(0).padStart(5)} ms  max loop delay ${delays.map((d) => d.toFixed(1)).join(' / ')} ms` +
@@ -128,7 +129,7 @@ async function runHostileBodies({ say, freePort, waitReady, env, gatewayScript, 
       );
       if (verdict !== 'ok') {
         problems.push(
-          `hostile body "${name}": HTTP ${status} (expected ${expected}), event loop blocked at least ${least.toFixed(1)} ms each time`,
+          `hostile body "${name}": HTTP ${status} (expected ${expected}), event loop blocked up to ${worst.toFixed(1)} ms (worst of ${ROUNDS} sends)`,
         );
       }
     }
