@@ -1,5 +1,6 @@
 import { Posting } from './bm25/conversation-index';
-import { ForwardEntry, SearchIndex, TermStats, VectorQuery } from './bm25/search-flow';
+import { ForwardEntry } from './bm25/forward-entries';
+import { SearchIndex, TermStats, VectorQuery } from './bm25/search-flow';
 import { VECTOR_HITS, vectorLiteral } from './memory-search.sql';
 import { SqlQueryable } from './sql-client';
 

@@ -1,10 +1,11 @@
 import { planCandidates, rankByBm25 } from './bm25';
 import { encodeTerms, Posting } from './conversation-index';
-import { entryPostings, firstPass, ForwardEntry, SearchIndex, termsWithin } from './search-flow';
+import { entryPostings, ForwardEntry } from './forward-entries';
+import { firstPass, SearchIndex, termsWithin } from './search-flow';
 
 /** A namespace's index in memory, with forward entries consistent with its postings. */
 function memoryIndex(entries: ForwardEntry[]): SearchIndex & { all: Posting[] } {
-  const postings = entryPostings(entries, { has: () => true });
+  const postings = entryPostings(entries);
   const df = (terms: readonly string[]) =>
     new Map(
       terms
@@ -38,27 +39,6 @@ function memoryIndex(entries: ForwardEntry[]): SearchIndex & { all: Posting[] } 
     vectorHits: () => Promise.resolve([]),
   };
 }
-
-describe('entryPostings', () => {
-  it('should read the wanted terms of forward entries with their tf and the row length', () => {
-    const entry = {
-      seq: 4,
-      terms: encodeTerms(
-        new Map([
-          ['maya', 1.5],
-          ['sister', 1],
-          ['x2', 0.5],
-        ]),
-      ),
-      dl: 3,
-    };
-    expect(entryPostings([entry], new Set(['sister', 'x2', 'absent']))).toEqual([
-      { term: 'sister', seq: 4, tf: 1, dl: 3 },
-      { term: 'x2', seq: 4, tf: 0.5, dl: 3 },
-    ]);
-    expect(entryPostings([{ seq: 1, terms: '', dl: 0 }], new Set(['a']))).toEqual([]);
-  });
-});
 
 describe('termsWithin', () => {
   const df = new Map([

@@ -8,28 +8,17 @@ import {
   RECENCY_DEPTH,
   ScopeStats,
 } from './bm25';
-import { Posting } from './conversation-index';
 import { FEEDBACK_DOCS, withFeedback } from './feedback';
+import { bm25Scores, byScore, ForwardEntry, Hit, hitsOf } from './forward-entries';
+import { Posting } from './conversation-index';
 import { WeightedQuery, weightedQueryTerms } from './query-terms';
 import { fuseRanks } from '../rank-fusion';
-
-/** A memory's forward index entry as stored on its row: encoded weighted terms, length. */
-export interface ForwardEntry {
-  seq: number;
-  terms: string;
-  dl: number;
-}
 
 /** A namespace's statistics and some terms' document frequencies; `scope` names its index. */
 export interface TermStats {
   scope: number;
   stats: ScopeStats;
   df: Map<string, number>;
-}
-
-export interface Hit {
-  seq: number;
-  score: number;
 }
 
 /** What the search flow needs of a store; both stores implement it over the same tables. */
@@ -75,9 +64,9 @@ export interface FirstPass {
   partial: Hit[];
   /** The most the score-only terms can add to a candidate's raw score. */
   rest: number;
-  /** The forward entries read, their postings of the query's terms, their exact BM25. */
+  /** The forward entries read, their raw BM25 (in their order), their exact BM25 ranked. */
   entries: ForwardEntry[];
-  postings: Posting[];
+  scores: Float64Array;
   ranked: Hit[];
   /** Postings the candidates were generated from (of the budget). */
   read: number;
@@ -112,10 +101,10 @@ export async function firstPass(
   const bar = partial.length > k ? raw(partial[k - 1].score) : -Infinity;
   const reach = partial.filter((hit) => raw(hit.score) + rest >= bar).map((hit) => hit.seq);
   const entries = await index.entries(stats.scope, reach, []);
-  const postings = entryPostings(entries, query.weights);
-  const ranked = rankByBm25(postings, query.terms, stats.df, stats.stats, query.weights);
+  const scores = bm25Scores(entries, query.terms, query.weights, stats.df, stats.stats);
+  const ranked = hitsOf(entries, scores);
   const read = plan.cap ?? plan.essential.reduce((sum, term) => sum + stats.df.get(term)!, 0);
-  return { stats, partial, rest, entries, postings, ranked, read };
+  return { stats, partial, rest, entries, scores, ranked, read };
 }
 
 /**
@@ -172,12 +161,18 @@ export async function rankText(
         reach.length === 0 && adding.length === 0
           ? []
           : (await index.entries(scope, reach, adding)).filter((entry) => !seen.has(entry.seq));
-      const postings = [
-        ...found.postings,
-        ...entryPostings(found.entries, more),
-        ...entryPostings(fresh, second.weights),
-      ];
-      ranked = rankByBm25(postings, second.terms, df, stats, second.weights);
+      // The second query is the first one's terms, then the added ones: the entries scored
+      // already go on from their first-pass sums.
+      const grown = bm25Scores(
+        found.entries,
+        added.filter((term) => more.has(term)),
+        second.weights,
+        df,
+        stats,
+        found.scores,
+      );
+      const freshScores = bm25Scores(fresh, second.terms, second.weights, df, stats);
+      ranked = [...hitsOf(found.entries, grown), ...hitsOf(fresh, freshScores)].sort(byScore);
     }
   }
   return boostRecent(ranked, k);
@@ -247,33 +242,4 @@ export function termsWithin(df: ReadonlyMap<string, number>, budget: number): st
     chosen.push(term);
   }
   return chosen;
-}
-
-/**
- * The postings of `wanted` terms in forward entries: what the index holds for those rows (the
- * same tf and dl, so the same BM25 floats), read without touching the postings.
- */
-export function entryPostings(
-  entries: readonly ForwardEntry[],
-  wanted: { has(term: string): boolean },
-): Posting[] {
-  const postings: Posting[] = [];
-  for (const { seq, terms, dl } of entries) {
-    let start = 0;
-    while (start < terms.length) {
-      let end = terms.indexOf(' ', start);
-      if (end < 0) {
-        end = terms.length;
-      }
-      const colon = terms.lastIndexOf(':', end);
-      if (colon > start) {
-        const term = terms.slice(start, colon);
-        if (wanted.has(term)) {
-          postings.push({ term, seq, tf: Number(terms.slice(colon + 1, end)), dl });
-        }
-      }
-      start = end + 1;
-    }
-  }
-  return postings;
 }

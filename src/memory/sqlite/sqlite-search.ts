@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 
 import { ScopeStats } from '../bm25/bm25';
 import { Posting } from '../bm25/conversation-index';
-import { ForwardEntry, SearchIndex, TermStats, VectorQuery } from '../bm25/search-flow';
+import { ForwardEntry } from '../bm25/forward-entries';
+import { SearchIndex, TermStats, VectorQuery } from '../bm25/search-flow';
 import { run } from './sqlite-rows';
 import { rankBySimilarity, VECTOR_WINDOW } from './sqlite-vectors';
 

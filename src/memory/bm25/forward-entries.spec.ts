@@ -1,0 +1,89 @@
+import { rankByBm25 } from './bm25';
+import { encodeTerms } from './conversation-index';
+import { bm25Scores, entryPostings, ForwardEntry, hitsOf } from './forward-entries';
+
+/** 300 entries over a small vocabulary, tf in halves (as neighbours weigh), random lengths. */
+function randomEntries(): ForwardEntry[] {
+  let seed = 7;
+  const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const vocabulary = ['maya', 'sister', 'paris', 'flight', 'dog', 'cat', 're:d', 'blue', 'fli'];
+  const entries: ForwardEntry[] = [];
+  for (let seq = 1; seq <= 300; seq++) {
+    const tf = new Map<string, number>();
+    for (const term of vocabulary) {
+      if (next() < 0.3) {
+        tf.set(term, 0.5 + Math.floor(next() * 4) * 0.5);
+      }
+    }
+    entries.push({ seq, terms: encodeTerms(tf), dl: 3 + next() * 40 });
+  }
+  return entries;
+}
+
+describe('forward entries', () => {
+  const entries = randomEntries();
+  // Query order differs from the entries' (sorted) order: the sum must follow the query's.
+  const order = ['re:d', 'maya', 'flight', 'absent', 'dog'];
+  const weights = new Map([
+    ['re:d', 0.3],
+    ['maya', 1],
+    ['flight', 1],
+    ['dog', 0.07],
+    ['cat', 0.2],
+    ['fli', 0.5],
+  ]);
+  const df = new Map([
+    ['re:d', 90],
+    ['maya', 150],
+    ['flight', 12],
+    ['dog', 77],
+    ['cat', 80],
+    ['fli', 60],
+  ]);
+  const stats = { docs: 300, totalLength: 6400 };
+
+  it('should read every posting of an entry, a colon inside a term included', () => {
+    const entry = {
+      seq: 4,
+      terms: encodeTerms(
+        new Map([
+          ['maya', 1.5],
+          ['a:b', 1],
+          ['x2', 0.5],
+        ]),
+      ),
+      dl: 3,
+    };
+    expect(entryPostings([entry, { seq: 1, terms: '', dl: 0 }])).toEqual([
+      { term: 'a:b', seq: 4, tf: 1, dl: 3 },
+      { term: 'maya', seq: 4, tf: 1.5, dl: 3 },
+      { term: 'x2', seq: 4, tf: 0.5, dl: 3 },
+    ]);
+  });
+
+  it('should give the very floats and order rankByBm25 gives for the same postings', () => {
+    const fromPostings = rankByBm25(entryPostings(entries), order, df, stats, weights);
+    const fromEntries = hitsOf(entries, bm25Scores(entries, order, weights, df, stats));
+    expect(fromEntries.length).toBeGreaterThan(100);
+    expect(fromEntries).toEqual(fromPostings);
+  });
+
+  it('should go on from earlier sums as if the grown query were scored whole', () => {
+    const grown = [...order, 'cat', 'fli'];
+    const first = bm25Scores(entries, order, weights, df, stats);
+    const more = bm25Scores(entries, ['cat', 'fli'], weights, df, stats, first);
+    expect(hitsOf(entries, more)).toEqual(
+      rankByBm25(entryPostings(entries), grown, df, stats, weights),
+    );
+    // The earlier sums are left as they were.
+    expect(hitsOf(entries, first)).toEqual(
+      rankByBm25(entryPostings(entries), order, df, stats, weights),
+    );
+  });
+
+  it('should score no entry on terms none holds (a prefix of a term is not the term)', () => {
+    expect(
+      hitsOf(entries, bm25Scores(entries, ['absent', 'fl', 'mayas'], weights, df, stats)),
+    ).toEqual([]);
+  });
+});

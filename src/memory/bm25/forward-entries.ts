@@ -1,0 +1,159 @@
+import { BM25_B, BM25_K1, idf, ScopeStats } from './bm25';
+import { Posting } from './conversation-index';
+
+/** A memory's forward index entry as stored on its row: encoded weighted terms, length. */
+export interface ForwardEntry {
+  seq: number;
+  terms: string;
+  dl: number;
+}
+
+export interface Hit {
+  seq: number;
+  score: number;
+}
+
+const SPACE = 32;
+const COLON = 58;
+
+/** The same 32-bit hash of a term, whether it is a whole string or a span of an entry. */
+function hashOf(text: string, start: number, end: number): number {
+  let hash = 0;
+  for (let at = start; at < end; at++) {
+    hash = (Math.imul(hash, 31) + text.charCodeAt(at)) | 0;
+  }
+  return hash;
+}
+
+/**
+ * A query's terms in an open-addressing table by hash: an entry's terms are looked up as spans
+ * of its encoded text, never cut out of it. Scoring a candidate was mostly slicing its entry
+ * into strings (and collecting them) to find the few terms the query holds.
+ */
+class TermTable {
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+
+  constructor(private readonly terms: readonly string[]) {
+    let size = 16;
+    while (size < terms.length * 4) {
+      size *= 2;
+    }
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
+    terms.forEach((term, index) => {
+      let slot = this.slotOf(hashOf(term, 0, term.length));
+      while (this.slots[slot] !== 0) {
+        slot = (slot + 1) & this.mask;
+      }
+      this.slots[slot] = index + 1;
+    });
+  }
+
+  /** The index of the term spelled by `text` from `start` to `end` (its hash given), or -1. */
+  find(text: string, start: number, end: number, hash: number): number {
+    for (let slot = this.slotOf(hash); this.slots[slot] !== 0; slot = (slot + 1) & this.mask) {
+      const index = this.slots[slot] - 1;
+      const term = this.terms[index];
+      if (term.length === end - start && text.startsWith(term, start)) {
+        return index;
+      }
+    }
+    return -1;
+  }
+
+  private slotOf(hash: number): number {
+    return (hash ^ (hash >>> 15)) & this.mask;
+  }
+}
+
+/**
+ * Raw Okapi BM25 of each entry over `order`'s terms (0 where it holds none of them), summed in
+ * `order`'s order from the first term, as rankByBm25 sums the same postings: the very floats.
+ * `from` (the raw scores of the same entries over the terms just before `order`'s) continues
+ * that sum, so a query that grew by some terms scores only those on entries already scored.
+ */
+export function bm25Scores(
+  entries: readonly ForwardEntry[],
+  order: readonly string[],
+  queryWeights: ReadonlyMap<string, number>,
+  df: ReadonlyMap<string, number>,
+  stats: ScopeStats,
+  from?: Float64Array,
+): Float64Array {
+  const table = new TermTable(order);
+  const weights = order.map(
+    (term) => (queryWeights.get(term) ?? 1) * idf(df.get(term) ?? 0, stats.docs),
+  );
+  const averageLength =
+    stats.docs > 0 && stats.totalLength > 0 ? stats.totalLength / stats.docs : 1;
+  const parts = new Float64Array(order.length);
+  const raw = from === undefined ? new Float64Array(entries.length) : Float64Array.from(from);
+  entries.forEach(({ terms: text, dl }, entry) => {
+    const norm = BM25_K1 * (1 - BM25_B + (BM25_B * dl) / averageLength);
+    let matched = false;
+    let start = 0;
+    let hash = 0;
+    let colon = -1;
+    let termHash = 0;
+    for (let at = 0; at <= text.length; at++) {
+      const code = at < text.length ? text.charCodeAt(at) : SPACE;
+      if (code !== SPACE) {
+        if (code === COLON) {
+          // The last colon of a pair splits term from tf (as decodeTerms reads it).
+          colon = at;
+          termHash = hash;
+        }
+        hash = (Math.imul(hash, 31) + code) | 0;
+        continue;
+      }
+      if (colon > start) {
+        const index = table.find(text, start, colon, termHash);
+        if (index >= 0) {
+          const tf = Number(text.slice(colon + 1, at));
+          parts[index] = (weights[index] * tf * (BM25_K1 + 1)) / (tf + norm);
+          matched = true;
+        }
+      }
+      start = at + 1;
+      hash = 0;
+      colon = -1;
+    }
+    if (matched) {
+      let sum = raw[entry];
+      for (let index = 0; index < parts.length; index++) {
+        sum += parts[index];
+        parts[index] = 0;
+      }
+      raw[entry] = sum;
+    }
+  });
+  return raw;
+}
+
+/** The entries with a score, best first, ties by newer seq, scores mapped to (0, 1). */
+export function hitsOf(entries: readonly ForwardEntry[], raw: Float64Array): Hit[] {
+  const hits: Hit[] = [];
+  entries.forEach(({ seq }, entry) => {
+    if (raw[entry] > 0) {
+      hits.push({ seq, score: raw[entry] / (raw[entry] + 1) });
+    }
+  });
+  return hits.sort(byScore);
+}
+
+export function byScore(a: Hit, b: Hit): number {
+  return b.score - a.score || b.seq - a.seq;
+}
+
+/** Every posting the entries hold: what the index has for those rows (tests build on it). */
+export function entryPostings(entries: readonly ForwardEntry[]): Posting[] {
+  return entries.flatMap(({ seq, terms, dl }) =>
+    terms === ''
+      ? []
+      : terms.split(' ').map((pair) => {
+          const colon = pair.lastIndexOf(':');
+          return { term: pair.slice(0, colon), seq, tf: Number(pair.slice(colon + 1)), dl };
+        }),
+  );
+}
