@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 export const SQLITE_IN_MEMORY = 'memory://';
 export const SQLITE_FILE = 'memory.sqlite';
 const OWNER_FILE = 'memory.owner.json';
+const SQLITE_MMAP_BYTES = 256 * 1024 * 1024;
 
 /** Another process holds the data directory: this one must not start on it. */
 export class DataDirInUseError extends Error {
@@ -63,6 +64,11 @@ function tune(db: Database.Database): Database.Database {
   // A bounded page cache (negative: KiB) keeps the footprint flat however large the file grows.
   db.pragma('cache_size = -16000');
   db.pragma('temp_store = MEMORY');
+  // Reads through a memory map instead of a copy into the page cache per page: a search reads
+  // its candidates' rows scattered over the file (100,000 memories: forward-entry reads 4.0 ->
+  // 2.0 ms a query). The mapped pages are the OS's file cache, given back under memory
+  // pressure, not the process's own; writes still go through the WAL.
+  db.pragma(`mmap_size = ${SQLITE_MMAP_BYTES}`);
   return db;
 }
 
