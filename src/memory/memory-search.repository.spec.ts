@@ -132,7 +132,7 @@ describe('BM25 search on both stores', () => {
     const bm25 = async (store: string, query: string, k: number, budget: number) => {
       const index =
         store === 'sqlite' ? new SqliteSearchIndex(sqliteDb) : new PostgresSearchIndex(pg);
-      const found = await firstPass(index, 't', 'wide', weightedQueryTerms(query), k, budget);
+      const found = await firstPass(index, 't', 'wide', weightedQueryTerms(query), budget);
       return new Map(found!.ranked.slice(0, k).map((hit) => [hit.seq, hit.score]));
     };
 

@@ -1,38 +1,55 @@
-import { Posting } from './bm25/conversation-index';
 import { ForwardEntry } from './bm25/forward-entries';
-import { SearchIndex, TermStats, VectorQuery } from './bm25/search-flow';
+import { CandidateRead, FeedbackRead, SearchIndex, VectorQuery } from './bm25/search-flow';
 import { VECTOR_HITS, vectorLiteral } from './memory-search.sql';
 import { SqlQueryable } from './sql-client';
 
 // Named statements: node-postgres prepares each once per connection, so a search's statements
-// are not planned again on every query.
-const TERM_STATS = {
-  name: 'memory_search_term_stats',
-  text: `SELECT s.id, s.docs, s.total_length, t.term, t.df
-         FROM memory_scopes s
-         LEFT JOIN memory_terms t ON t.scope = s.id AND t.term = ANY($3::text[])
-         WHERE s.tenant = $1 AND s.namespace = $2`,
+// are not planned again on every query. Each read is one statement (one round trip), its rows
+// told apart by `kind`: s the namespace's statistics, d a term's df, p a posting, e an entry.
+//
+// CANDIDATES is planCandidates in SQL: the query's terms rarest first (ties in code-unit order,
+// as the JS sort has them), the first always, the next while their postings fit in the budget
+// ($4; 0 reads all); when the first alone is over it, only its $4 newest postings.
+const CANDIDATES = {
+  name: 'memory_search_candidates',
+  text: `WITH scope AS (
+           SELECT id, docs, total_length FROM memory_scopes WHERE tenant = $1 AND namespace = $2
+         ), df AS (
+           SELECT t.term, t.df, sum(t.df) OVER w AS upto, row_number() OVER w AS rank
+           FROM memory_terms t JOIN scope s ON t.scope = s.id
+           WHERE t.term = ANY($3::text[])
+           WINDOW w AS (ORDER BY t.df, t.term COLLATE "C")
+         ), postings AS (
+           SELECT p.term, p.seq, p.tf, p.dl
+           FROM scope s, df e, LATERAL (
+             SELECT term, seq, tf, dl FROM memory_postings
+             WHERE scope = s.id AND term = e.term
+             ORDER BY seq DESC
+             LIMIT CASE WHEN $4::int > 0 AND e.df > $4::int THEN $4::int END) p
+           WHERE e.rank = 1 OR $4::int = 0 OR e.upto <= $4::int
+         )
+         SELECT 's' AS kind, NULL AS term, id AS seq, docs AS n, total_length AS dl,
+                NULL::float8 AS tf, NULL AS terms FROM scope
+         UNION ALL SELECT 'd', term, NULL, df, NULL, NULL, NULL FROM df
+         UNION ALL SELECT 'p', term, seq, NULL, dl, tf, NULL FROM postings
+         UNION ALL SELECT 'e', NULL, seq, NULL, dl, NULL, terms FROM memories
+           WHERE seq = ANY(ARRAY(SELECT DISTINCT seq FROM postings)) AND terms IS NOT NULL`,
 };
-const DOCUMENT_FREQUENCIES = {
-  name: 'memory_search_df',
-  text: 'SELECT term, df FROM memory_terms WHERE scope = $1 AND term = ANY($2::text[])',
-};
-const POSTINGS = {
-  name: 'memory_search_postings',
-  text: `SELECT term, seq, tf, dl FROM memory_postings
-         WHERE scope = $1 AND term = ANY($2::text[])`,
-};
-const RECENT_POSTINGS = {
-  name: 'memory_search_recent_postings',
-  text: `SELECT term, seq, tf, dl FROM memory_postings WHERE scope = $1 AND term = $2
-         ORDER BY seq DESC LIMIT $3`,
-};
-// ARRAY() keeps the seqs a probe list of the seq index, never a join the planner might hash.
-const ENTRIES = {
-  name: 'memory_search_entries',
-  text: `SELECT seq, terms, dl FROM memories WHERE seq = ANY(ARRAY(
-           SELECT unnest($2::bigint[])
-           UNION SELECT seq FROM memory_postings WHERE scope = $1 AND term = ANY($3::text[])))`,
+// termsWithin in SQL: the rarest of the terms while their postings fit in $3 (NULL: all).
+const FEEDBACK = {
+  name: 'memory_search_feedback',
+  text: `WITH df AS (
+           SELECT term, df, sum(df) OVER (ORDER BY df, term COLLATE "C") AS upto
+           FROM memory_terms WHERE scope = $1 AND term = ANY($2::text[])
+         )
+         SELECT 'd' AS kind, term, NULL::bigint AS seq, df AS n, NULL::float8 AS dl,
+                NULL AS terms FROM df
+         UNION ALL SELECT 'e', NULL, seq, NULL, dl, terms FROM memories
+           WHERE seq = ANY(ARRAY(
+             SELECT DISTINCT p.seq FROM df JOIN memory_postings p
+               ON p.scope = $1 AND p.term = df.term
+             WHERE $3::int IS NULL OR df.upto <= $3::int))
+           AND terms IS NOT NULL`,
 };
 const CONTENTS = {
   name: 'memory_search_contents',
@@ -44,67 +61,42 @@ const VECTORS = { name: 'memory_search_vectors', text: VECTOR_HITS };
 export class PostgresSearchIndex implements SearchIndex {
   constructor(private readonly sql: SqlQueryable) {}
 
-  async termStats(
+  async candidates(
     tenant: string,
     namespace: string,
     terms: readonly string[],
-  ): Promise<TermStats | undefined> {
-    const { rows } = await this.sql.query<{
-      id: string;
-      docs: string;
-      total_length: number;
-      term: string | null;
-      df: number | null;
-    }>(TERM_STATS.text, [tenant, namespace, terms], TERM_STATS.name);
-    if (rows.length === 0) {
+    budget: number,
+  ): Promise<CandidateRead | undefined> {
+    const { rows } = await this.sql.query<ReadRow>(
+      CANDIDATES.text,
+      [tenant, namespace, terms, budget],
+      CANDIDATES.name,
+    );
+    const scope = rows.find((row) => row.kind === 's');
+    if (scope === undefined) {
       return undefined;
     }
-    const df = new Map<string, number>();
-    for (const row of rows) {
-      if (row.term !== null && row.df !== null) {
-        df.set(row.term, row.df);
-      }
-    }
+    const read = splitRows(rows);
     return {
-      scope: Number(rows[0].id),
-      stats: { docs: Number(rows[0].docs), totalLength: rows[0].total_length },
-      df,
+      stats: {
+        scope: Number(scope.seq),
+        stats: { docs: Number(scope.n), totalLength: scope.dl! },
+        df: read.df,
+      },
+      postings: rows
+        .filter((row) => row.kind === 'p')
+        .map((row) => ({ term: row.term!, seq: Number(row.seq), tf: row.tf!, dl: row.dl! })),
+      entries: read.entries,
     };
   }
 
-  async documentFrequencies(scope: number, terms: readonly string[]): Promise<Map<string, number>> {
-    const { rows } = await this.sql.query<{ term: string; df: number }>(
-      DOCUMENT_FREQUENCIES.text,
-      [scope, terms],
-      DOCUMENT_FREQUENCIES.name,
+  async feedback(scope: number, terms: readonly string[], limit?: number): Promise<FeedbackRead> {
+    const { rows } = await this.sql.query<ReadRow>(
+      FEEDBACK.text,
+      [scope, terms, limit ?? null],
+      FEEDBACK.name,
     );
-    return new Map(rows.map((row) => [row.term, row.df]));
-  }
-
-  async postings(scope: number, essential: readonly string[], cap?: number): Promise<Posting[]> {
-    const { rows } = await (cap === undefined
-      ? this.sql.query<PostingRow>(POSTINGS.text, [scope, essential], POSTINGS.name)
-      : this.sql.query<PostingRow>(
-          RECENT_POSTINGS.text,
-          [scope, essential[0], cap],
-          RECENT_POSTINGS.name,
-        ));
-    return rows.map((row) => ({ term: row.term, seq: Number(row.seq), tf: row.tf, dl: row.dl }));
-  }
-
-  async entries(
-    scope: number,
-    seqs: readonly number[],
-    terms: readonly string[],
-  ): Promise<ForwardEntry[]> {
-    const { rows } = await this.sql.query<EntryRow>(
-      ENTRIES.text,
-      [scope, seqs, terms],
-      ENTRIES.name,
-    );
-    return rows
-      .filter((row) => row.terms !== null)
-      .map((row) => ({ seq: Number(row.seq), terms: row.terms!, dl: row.dl }));
+    return splitRows(rows);
   }
 
   async contents(tenant: string, seqs: readonly number[]): Promise<Map<number, string>> {
@@ -130,15 +122,26 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 }
 
-interface PostingRow {
-  term: string;
-  seq: string;
-  tf: number;
-  dl: number;
+/** A row of CANDIDATES or FEEDBACK (pg gives bigint as a string). */
+interface ReadRow {
+  kind: 's' | 'd' | 'p' | 'e';
+  term: string | null;
+  seq: string | null;
+  n: string | number | null;
+  dl: number | null;
+  tf?: number | null;
+  terms: string | null;
 }
 
-interface EntryRow {
-  seq: string;
-  terms: string | null;
-  dl: number;
+function splitRows(rows: readonly ReadRow[]): FeedbackRead {
+  const df = new Map<string, number>();
+  const entries: ForwardEntry[] = [];
+  for (const row of rows) {
+    if (row.kind === 'd') {
+      df.set(row.term!, Number(row.n));
+    } else if (row.kind === 'e') {
+      entries.push({ seq: Number(row.seq), terms: row.terms!, dl: row.dl! });
+    }
+  }
+  return { df, entries };
 }

@@ -13,28 +13,31 @@ function memoryIndex(entries: ForwardEntry[]): SearchIndex & { all: Posting[] } 
         .filter(([, count]) => count > 0),
     );
   const totalLength = entries.reduce((sum, entry) => sum + entry.dl, 0);
+  const holding = (terms: readonly string[]) =>
+    entries.filter((entry) => postings.some((p) => p.seq === entry.seq && terms.includes(p.term)));
   return {
     all: postings,
-    termStats: (_tenant, _namespace, terms) =>
-      Promise.resolve({ scope: 1, stats: { docs: entries.length, totalLength }, df: df(terms) }),
-    documentFrequencies: (_scope, terms) => Promise.resolve(df(terms)),
-    postings: (_scope, essential, cap) =>
-      Promise.resolve(
-        cap === undefined
-          ? postings.filter((p) => essential.includes(p.term))
+    candidates: (_tenant, _namespace, terms, budget) => {
+      const known = df(terms);
+      const plan = planCandidates(known, budget);
+      const read =
+        plan.cap === undefined
+          ? postings.filter((p) => plan.essential.includes(p.term))
           : postings
-              .filter((p) => p.term === essential[0])
+              .filter((p) => p.term === plan.essential[0])
               .sort((a, b) => b.seq - a.seq)
-              .slice(0, cap),
-      ),
-    entries: (_scope, seqs, terms) =>
-      Promise.resolve(
-        entries.filter(
-          (entry) =>
-            seqs.includes(entry.seq) ||
-            postings.some((p) => p.seq === entry.seq && terms.includes(p.term)),
-        ),
-      ),
+              .slice(0, plan.cap);
+      return Promise.resolve({
+        stats: { scope: 1, stats: { docs: entries.length, totalLength }, df: known },
+        postings: read,
+        entries: entries.filter((entry) => read.some((p) => p.seq === entry.seq)),
+      });
+    },
+    feedback: (_scope, terms, limit) => {
+      const known = df(terms);
+      const adding = limit === undefined ? [...known.keys()] : termsWithin(known, limit);
+      return Promise.resolve({ df: known, entries: holding(adding) });
+    },
     contents: () => Promise.resolve(new Map()),
     vectorHits: () => Promise.resolve([]),
   };
@@ -79,9 +82,9 @@ describe('firstPass', () => {
       ['related', 0.3],
     ]);
     const query = { terms, weights };
-    const stats = (await index.termStats('t', 'n', terms))!;
+    const stats = (await index.candidates('t', 'n', terms, 0))!.stats;
     const exact = rankByBm25(index.all, terms, stats.df, stats.stats, weights);
-    const found = (await firstPass(index, 't', 'n', query, 3, 60))!;
+    const found = (await firstPass(index, 't', 'n', query, 60))!;
     const plan = planCandidates(stats.df, 60);
     expect(plan.scoreOnly.length).toBeGreaterThan(0);
     // Every candidate carries its exact score (the score-only terms included).
@@ -97,7 +100,7 @@ describe('firstPass', () => {
     expect(found.ranked.slice(0, 3)).toEqual(reachable.slice(0, 3));
     expect(found.read).toBe(plan.essential.reduce((sum, term) => sum + stats.df.get(term)!, 0));
     // No budget: exact BM25 over every memory holding a query term.
-    expect((await firstPass(index, 't', 'n', query, 10, 0))!.ranked.slice(0, 10)).toEqual(
+    expect((await firstPass(index, 't', 'n', query, 0))!.ranked.slice(0, 10)).toEqual(
       exact.slice(0, 10),
     );
   });

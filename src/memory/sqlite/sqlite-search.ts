@@ -1,10 +1,16 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 
-import { ScopeStats } from '../bm25/bm25';
+import { planCandidates, ScopeStats } from '../bm25/bm25';
 import { Posting } from '../bm25/conversation-index';
 import { ForwardEntry } from '../bm25/forward-entries';
-import { SearchIndex, TermStats, VectorQuery } from '../bm25/search-flow';
+import {
+  CandidateRead,
+  FeedbackRead,
+  SearchIndex,
+  termsWithin,
+  VectorQuery,
+} from '../bm25/search-flow';
 import { run } from './sqlite-rows';
 import { rankBySimilarity, VECTOR_WINDOW } from './sqlite-vectors';
 
@@ -26,6 +32,7 @@ export class SqliteSearchIndex implements SearchIndex {
   private readonly postingsOf: Statement;
   private readonly recentPostings: Statement;
   private readonly entriesOf: Statement;
+  private readonly entriesHolding: Statement;
   private readonly contentsOf: Statement;
   private readonly vectors: Statement;
 
@@ -46,9 +53,11 @@ export class SqliteSearchIndex implements SearchIndex {
        ORDER BY seq DESC LIMIT ?`,
     );
     this.entriesOf = db.prepare(
+      'SELECT seq, terms, dl FROM memories WHERE seq IN (SELECT value FROM json_each(?))',
+    );
+    this.entriesHolding = db.prepare(
       `SELECT seq, terms, dl FROM memories WHERE seq IN (
-         SELECT value FROM json_each(?)
-         UNION SELECT seq FROM memory_postings
+         SELECT seq FROM memory_postings
          WHERE scope = ? AND term IN (SELECT value FROM json_each(?)))`,
     );
     // Unary + keeps the tenant check a filter: as an index key it scanned all the tenant's rows.
@@ -63,37 +72,36 @@ export class SqliteSearchIndex implements SearchIndex {
     );
   }
 
-  termStats(tenant: string, namespace: string, terms: readonly string[]) {
-    return run((): TermStats | undefined => {
+  candidates(tenant: string, namespace: string, terms: readonly string[], budget: number) {
+    return run((): CandidateRead | undefined => {
       const scope = this.scopeStats.get(tenant, namespace) as
         (ScopeStats & { id: number }) | undefined;
       if (scope === undefined) {
         return undefined;
       }
       const { id, ...stats } = scope;
-      return { scope: id, stats, df: this.df(id, terms) };
+      const df = this.df(id, terms);
+      const plan = planCandidates(df, budget);
+      const postings = (
+        plan.cap === undefined
+          ? this.postingsOf.all(id, JSON.stringify(plan.essential))
+          : this.recentPostings.all(id, plan.essential[0], plan.cap)
+      ) as Posting[];
+      const seqs = [...new Set(postings.map((posting) => posting.seq))];
+      return { stats: { scope: id, stats, df }, postings, entries: this.entries(seqs) };
     });
   }
 
-  documentFrequencies(scope: number, terms: readonly string[]) {
-    return run(() => this.df(scope, terms));
-  }
-
-  postings(scope: number, essential: readonly string[], cap?: number) {
-    return run(
-      () =>
-        (cap === undefined
-          ? this.postingsOf.all(scope, JSON.stringify(essential))
-          : this.recentPostings.all(scope, essential[0], cap)) as Posting[],
-    );
-  }
-
-  entries(scope: number, seqs: readonly number[], terms: readonly string[]) {
-    return run(() =>
-      (this.entriesOf.all(JSON.stringify(seqs), scope, JSON.stringify(terms)) as EntryRow[]).filter(
-        (row): row is ForwardEntry => row.terms !== null,
-      ),
-    );
+  feedback(scope: number, terms: readonly string[], limit?: number) {
+    return run((): FeedbackRead => {
+      const df = this.df(scope, terms);
+      const adding = limit === undefined ? [...df.keys()] : termsWithin(df, limit);
+      const rows =
+        adding.length === 0
+          ? []
+          : (this.entriesHolding.all(scope, JSON.stringify(adding)) as EntryRow[]);
+      return { df, entries: rows.filter(isIndexed) };
+    });
   }
 
   contents(tenant: string, seqs: readonly number[]) {
@@ -116,6 +124,10 @@ export class SqliteSearchIndex implements SearchIndex {
     });
   }
 
+  private entries(seqs: readonly number[]): ForwardEntry[] {
+    return (this.entriesOf.all(JSON.stringify(seqs)) as EntryRow[]).filter(isIndexed);
+  }
+
   private df(scope: number, terms: readonly string[]): Map<string, number> {
     const rows = this.dfOf.all(scope, JSON.stringify(terms)) as Array<{ term: string; df: number }>;
     return new Map(rows.map((row) => [row.term, row.df]));
@@ -126,4 +138,8 @@ interface EntryRow {
   seq: number;
   terms: string | null;
   dl: number;
+}
+
+function isIndexed(row: EntryRow): row is ForwardEntry {
+  return row.terms !== null;
 }
