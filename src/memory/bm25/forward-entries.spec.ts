@@ -1,6 +1,6 @@
 import { rankByBm25 } from './bm25';
 import { encodeTerms } from './conversation-index';
-import { bm25Scores, entryPostings, ForwardEntry, hitsOf } from './forward-entries';
+import { bm25Scores, entryPostings, ForwardEntry, hitsOf, pairsOf } from './forward-entries';
 
 /** 300 entries over a small vocabulary, tf in halves (as neighbours weigh), random lengths. */
 function randomEntries(): ForwardEntry[] {
@@ -41,6 +41,7 @@ describe('forward entries', () => {
     ['fli', 60],
   ]);
   const stats = { docs: 300, totalLength: 6400 };
+  const pairs = pairsOf(entries);
 
   it('should read every posting of an entry, a colon inside a term included', () => {
     const entry = {
@@ -63,15 +64,15 @@ describe('forward entries', () => {
 
   it('should give the very floats and order rankByBm25 gives for the same postings', () => {
     const fromPostings = rankByBm25(entryPostings(entries), order, df, stats, weights);
-    const fromEntries = hitsOf(entries, bm25Scores(entries, order, weights, df, stats));
+    const fromEntries = hitsOf(entries, bm25Scores(entries, pairs, order, weights, df, stats));
     expect(fromEntries.length).toBeGreaterThan(100);
     expect(fromEntries).toEqual(fromPostings);
   });
 
   it('should go on from earlier sums as if the grown query were scored whole', () => {
     const grown = [...order, 'cat', 'fli'];
-    const first = bm25Scores(entries, order, weights, df, stats);
-    const more = bm25Scores(entries, ['cat', 'fli'], weights, df, stats, first);
+    const first = bm25Scores(entries, pairs, order, weights, df, stats);
+    const more = bm25Scores(entries, pairs, ['cat', 'fli'], weights, df, stats, first);
     expect(hitsOf(entries, more)).toEqual(
       rankByBm25(entryPostings(entries), grown, df, stats, weights),
     );
@@ -83,7 +84,7 @@ describe('forward entries', () => {
 
   it('should score no entry on terms none holds (a prefix of a term is not the term)', () => {
     expect(
-      hitsOf(entries, bm25Scores(entries, ['absent', 'fl', 'mayas'], weights, df, stats)),
+      hitsOf(entries, bm25Scores(entries, pairs, ['absent', 'fl', 'mayas'], weights, df, stats)),
     ).toEqual([]);
   });
 });

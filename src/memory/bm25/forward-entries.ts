@@ -68,30 +68,31 @@ class TermTable {
 }
 
 /**
- * Raw Okapi BM25 of each entry over `order`'s terms (0 where it holds none of them), summed in
- * `order`'s order from the first term, as rankByBm25 sums the same postings: the very floats.
- * `from` (the raw scores of the same entries over the terms just before `order`'s) continues
- * that sum, so a query that grew by some terms scores only those on entries already scored.
+ * Where each term:tf pair of each entry's encoded text is, and its term's hash: entry `e`'s
+ * pairs are `offsets[e]` to `offsets[e + 1]`. The text is read once; each scoring of the
+ * entries (the first pass, then the feedback terms) only looks its pairs up.
  */
-export function bm25Scores(
-  entries: readonly ForwardEntry[],
-  order: readonly string[],
-  queryWeights: ReadonlyMap<string, number>,
-  df: ReadonlyMap<string, number>,
-  stats: ScopeStats,
-  from?: Float64Array,
-): Float64Array {
-  const table = new TermTable(order);
-  const weights = order.map(
-    (term) => (queryWeights.get(term) ?? 1) * idf(df.get(term) ?? 0, stats.docs),
-  );
-  const averageLength =
-    stats.docs > 0 && stats.totalLength > 0 ? stats.totalLength / stats.docs : 1;
-  const parts = new Float64Array(order.length);
-  const raw = from === undefined ? new Float64Array(entries.length) : Float64Array.from(from);
-  entries.forEach(({ terms: text, dl }, entry) => {
-    const norm = BM25_K1 * (1 - BM25_B + (BM25_B * dl) / averageLength);
-    let matched = false;
+export interface EntryPairs {
+  offsets: Int32Array;
+  hashes: Int32Array;
+  starts: Int32Array;
+  colons: Int32Array;
+  ends: Int32Array;
+}
+
+export function pairsOf(entries: readonly ForwardEntry[]): EntryPairs {
+  // A pair takes 4 characters at least ("t:1 "): that many slots always suffice.
+  const capacity = entries.reduce((sum, entry) => sum + (entry.terms.length >> 2) + 1, 0);
+  const pairs = {
+    offsets: new Int32Array(entries.length + 1),
+    hashes: new Int32Array(capacity),
+    starts: new Int32Array(capacity),
+    colons: new Int32Array(capacity),
+    ends: new Int32Array(capacity),
+  };
+  let count = 0;
+  entries.forEach(({ terms: text }, entry) => {
+    pairs.offsets[entry] = count;
     let start = 0;
     let hash = 0;
     let colon = -1;
@@ -108,16 +109,55 @@ export function bm25Scores(
         continue;
       }
       if (colon > start) {
-        const index = table.find(text, start, colon, termHash);
-        if (index >= 0) {
-          const tf = Number(text.slice(colon + 1, at));
-          parts[index] = (weights[index] * tf * (BM25_K1 + 1)) / (tf + norm);
-          matched = true;
-        }
+        pairs.hashes[count] = termHash;
+        pairs.starts[count] = start;
+        pairs.colons[count] = colon;
+        pairs.ends[count] = at;
+        count += 1;
       }
       start = at + 1;
       hash = 0;
       colon = -1;
+    }
+  });
+  pairs.offsets[entries.length] = count;
+  return pairs;
+}
+
+/**
+ * Raw Okapi BM25 of each entry over `order`'s terms (0 where it holds none of them), summed in
+ * `order`'s order from the first term, as rankByBm25 sums the same postings: the very floats.
+ * `from` (the raw scores of the same entries over the terms just before `order`'s) continues
+ * that sum, so a query that grew by some terms scores only those on entries already scored.
+ */
+export function bm25Scores(
+  entries: readonly ForwardEntry[],
+  pairs: EntryPairs,
+  order: readonly string[],
+  queryWeights: ReadonlyMap<string, number>,
+  df: ReadonlyMap<string, number>,
+  stats: ScopeStats,
+  from?: Float64Array,
+): Float64Array {
+  const table = new TermTable(order);
+  const weights = order.map(
+    (term) => (queryWeights.get(term) ?? 1) * idf(df.get(term) ?? 0, stats.docs),
+  );
+  const averageLength =
+    stats.docs > 0 && stats.totalLength > 0 ? stats.totalLength / stats.docs : 1;
+  const parts = new Float64Array(order.length);
+  const raw = from === undefined ? new Float64Array(entries.length) : Float64Array.from(from);
+  const { offsets, hashes, starts, colons, ends } = pairs;
+  entries.forEach(({ terms: text, dl }, entry) => {
+    const norm = BM25_K1 * (1 - BM25_B + (BM25_B * dl) / averageLength);
+    let matched = false;
+    for (let pair = offsets[entry]; pair < offsets[entry + 1]; pair++) {
+      const index = table.find(text, starts[pair], colons[pair], hashes[pair]);
+      if (index >= 0) {
+        const tf = Number(text.slice(colons[pair] + 1, ends[pair]));
+        parts[index] = (weights[index] * tf * (BM25_K1 + 1)) / (tf + norm);
+        matched = true;
+      }
     }
     if (matched) {
       let sum = raw[entry];

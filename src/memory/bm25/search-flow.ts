@@ -6,7 +6,15 @@ import {
   ScopeStats,
 } from './bm25';
 import { FEEDBACK_DOCS, withFeedback } from './feedback';
-import { bm25Scores, byScore, ForwardEntry, Hit, hitsOf } from './forward-entries';
+import {
+  bm25Scores,
+  byScore,
+  EntryPairs,
+  ForwardEntry,
+  Hit,
+  hitsOf,
+  pairsOf,
+} from './forward-entries';
 import { Posting } from './conversation-index';
 import { WeightedQuery, weightedQueryTerms } from './query-terms';
 import { fuseRanks } from '../rank-fusion';
@@ -73,6 +81,7 @@ export interface FirstPass {
   stats: TermStats;
   /** The forward entries read, their raw BM25 (in their order), their exact BM25 ranked. */
   entries: ForwardEntry[];
+  pairs: EntryPairs;
   scores: Float64Array;
   ranked: Hit[];
   /** Postings the candidates were generated from (of the budget). */
@@ -103,10 +112,12 @@ export async function firstPass(
   }
   const { stats, entries } = read;
   const plan = planCandidates(stats.df, budget);
-  const scores = bm25Scores(entries, query.terms, query.weights, stats.df, stats.stats);
+  const pairs = pairsOf(entries);
+  const scores = bm25Scores(entries, pairs, query.terms, query.weights, stats.df, stats.stats);
   return {
     stats,
     entries,
+    pairs,
     scores,
     ranked: hitsOf(entries, scores),
     read: plan.cap ?? plan.essential.reduce((sum, term) => sum + stats.df.get(term)!, 0),
@@ -162,13 +173,21 @@ export async function rankText(
       // already go on from their first-pass sums.
       const grown = bm25Scores(
         found.entries,
+        found.pairs,
         added.filter((term) => more.df.has(term)),
         second.weights,
         df,
         stats,
         found.scores,
       );
-      const freshScores = bm25Scores(fresh, second.terms, second.weights, df, stats);
+      const freshScores = bm25Scores(
+        fresh,
+        pairsOf(fresh),
+        second.terms,
+        second.weights,
+        df,
+        stats,
+      );
       ranked = [...hitsOf(found.entries, grown), ...hitsOf(fresh, freshScores)].sort(byScore);
     }
   }
