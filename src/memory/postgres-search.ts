@@ -5,7 +5,7 @@ import { SqlQueryable } from './sql-client';
 
 // Named statements: node-postgres prepares each once per connection, so a search's statements
 // are not planned again on every query. Each read is one statement (one round trip), its rows
-// told apart by `kind`: s the namespace's statistics, d a term's df, p a posting, e an entry.
+// told apart by `kind`: s the namespace's statistics, d a term's df, e a forward entry.
 //
 // CANDIDATES is planCandidates in SQL: the query's terms rarest first (ties in code-unit order,
 // as the JS sort has them), the first always, the next while their postings fit in the budget
@@ -19,21 +19,20 @@ const CANDIDATES = {
            FROM memory_terms t JOIN scope s ON t.scope = s.id
            WHERE t.term = ANY($3::text[])
            WINDOW w AS (ORDER BY t.df, t.term COLLATE "C")
-         ), postings AS (
-           SELECT p.term, p.seq, p.tf, p.dl
+         ), candidates AS (
+           SELECT p.seq
            FROM scope s, df e, LATERAL (
-             SELECT term, seq, tf, dl FROM memory_postings
+             SELECT seq FROM memory_postings
              WHERE scope = s.id AND term = e.term
              ORDER BY seq DESC
              LIMIT CASE WHEN $4::int > 0 AND e.df > $4::int THEN $4::int END) p
            WHERE e.rank = 1 OR $4::int = 0 OR e.upto <= $4::int
          )
          SELECT 's' AS kind, NULL AS term, id AS seq, docs AS n, total_length AS dl,
-                NULL::float8 AS tf, NULL AS terms FROM scope
-         UNION ALL SELECT 'd', term, NULL, df, NULL, NULL, NULL FROM df
-         UNION ALL SELECT 'p', term, seq, NULL, dl, tf, NULL FROM postings
-         UNION ALL SELECT 'e', NULL, seq, NULL, dl, NULL, terms FROM memories
-           WHERE seq = ANY(ARRAY(SELECT DISTINCT seq FROM postings)) AND terms IS NOT NULL`,
+                NULL AS terms FROM scope
+         UNION ALL SELECT 'd', term, NULL, df, NULL, NULL FROM df
+         UNION ALL SELECT 'e', NULL, seq, NULL, dl, terms FROM memories
+           WHERE seq = ANY(ARRAY(SELECT DISTINCT seq FROM candidates)) AND terms IS NOT NULL`,
 };
 // termsWithin in SQL: the rarest of the terms while their postings fit in $3 (NULL: all).
 const FEEDBACK = {
@@ -83,9 +82,6 @@ export class PostgresSearchIndex implements SearchIndex {
         stats: { docs: Number(scope.n), totalLength: scope.dl! },
         df: read.df,
       },
-      postings: rows
-        .filter((row) => row.kind === 'p')
-        .map((row) => ({ term: row.term!, seq: Number(row.seq), tf: row.tf!, dl: row.dl! })),
       entries: read.entries,
     };
   }
@@ -129,7 +125,6 @@ interface ReadRow {
   seq: string | null;
   n: string | number | null;
   dl: number | null;
-  tf?: number | null;
   terms: string | null;
 }
 

@@ -29,7 +29,6 @@ function memoryIndex(entries: ForwardEntry[]): SearchIndex & { all: Posting[] } 
               .slice(0, plan.cap);
       return Promise.resolve({
         stats: { scope: 1, stats: { docs: entries.length, totalLength }, df: known },
-        postings: read,
         entries: entries.filter((entry) => read.some((p) => p.seq === entry.seq)),
       });
     },

@@ -15,7 +15,6 @@ import {
   hitsOf,
   pairsOf,
 } from './forward-entries';
-import { Posting } from './conversation-index';
 import { WeightedQuery, weightedQueryTerms } from './query-terms';
 import { fuseRanks } from '../rank-fusion';
 
@@ -28,12 +27,11 @@ export interface TermStats {
 
 /**
  * What a search reads first: the namespace's statistics and the query terms' document
- * frequencies, the postings of the terms planCandidates picks within the budget, and the
- * forward entries of every memory those postings name.
+ * frequencies, and the forward entries of every memory holding a term planCandidates picks
+ * within the budget (when it caps the rarest term, of the memories of its newest postings).
  */
 export interface CandidateRead {
   stats: TermStats;
-  postings: Posting[];
   entries: ForwardEntry[];
 }
 

@@ -2,7 +2,6 @@ import type { Database, Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 
 import { planCandidates, ScopeStats } from '../bm25/bm25';
-import { Posting } from '../bm25/conversation-index';
 import { ForwardEntry } from '../bm25/forward-entries';
 import {
   CandidateRead,
@@ -29,10 +28,8 @@ export function scopeToken(tenant: string, namespace: string): string {
 export class SqliteSearchIndex implements SearchIndex {
   private readonly scopeStats: Statement;
   private readonly dfOf: Statement;
-  private readonly postingsOf: Statement;
-  private readonly recentPostings: Statement;
-  private readonly entriesOf: Statement;
   private readonly entriesHolding: Statement;
+  private readonly entriesOfRecent: Statement;
   private readonly contentsOf: Statement;
   private readonly vectors: Statement;
 
@@ -44,21 +41,15 @@ export class SqliteSearchIndex implements SearchIndex {
     this.dfOf = db.prepare(
       'SELECT term, df FROM memory_terms WHERE scope = ? AND term IN (SELECT value FROM json_each(?))',
     );
-    this.postingsOf = db.prepare(
-      `SELECT term, seq, tf, dl FROM memory_postings
-       WHERE scope = ? AND term IN (SELECT value FROM json_each(?))`,
-    );
-    this.recentPostings = db.prepare(
-      `SELECT term, seq, tf, dl FROM memory_postings WHERE scope = ? AND term = ?
-       ORDER BY seq DESC LIMIT ?`,
-    );
-    this.entriesOf = db.prepare(
-      'SELECT seq, terms, dl FROM memories WHERE seq IN (SELECT value FROM json_each(?))',
-    );
     this.entriesHolding = db.prepare(
       `SELECT seq, terms, dl FROM memories WHERE seq IN (
          SELECT seq FROM memory_postings
          WHERE scope = ? AND term IN (SELECT value FROM json_each(?)))`,
+    );
+    this.entriesOfRecent = db.prepare(
+      `SELECT seq, terms, dl FROM memories WHERE seq IN (
+         SELECT seq FROM memory_postings WHERE scope = ? AND term = ?
+         ORDER BY seq DESC LIMIT ?)`,
     );
     // Unary + keeps the tenant check a filter: as an index key it scanned all the tenant's rows.
     this.contentsOf = db.prepare(
@@ -82,13 +73,12 @@ export class SqliteSearchIndex implements SearchIndex {
       const { id, ...stats } = scope;
       const df = this.df(id, terms);
       const plan = planCandidates(df, budget);
-      const postings = (
+      const rows = (
         plan.cap === undefined
-          ? this.postingsOf.all(id, JSON.stringify(plan.essential))
-          : this.recentPostings.all(id, plan.essential[0], plan.cap)
-      ) as Posting[];
-      const seqs = [...new Set(postings.map((posting) => posting.seq))];
-      return { stats: { scope: id, stats, df }, postings, entries: this.entries(seqs) };
+          ? this.entriesHolding.all(id, JSON.stringify(plan.essential))
+          : this.entriesOfRecent.all(id, plan.essential[0], plan.cap)
+      ) as EntryRow[];
+      return { stats: { scope: id, stats, df }, entries: rows.filter(isIndexed) };
     });
   }
 
@@ -122,10 +112,6 @@ export class SqliteSearchIndex implements SearchIndex {
       }>;
       return rankBySimilarity(recent, embedding, minSimilarity).slice(0, limit);
     });
-  }
-
-  private entries(seqs: readonly number[]): ForwardEntry[] {
-    return (this.entriesOf.all(JSON.stringify(seqs)) as EntryRow[]).filter(isIndexed);
   }
 
   private df(scope: number, terms: readonly string[]): Map<string, number> {
