@@ -5,7 +5,7 @@ import {
   RECENCY_DEPTH,
   ScopeStats,
 } from './bm25';
-import { FEEDBACK_DOCS, withFeedback } from './feedback';
+import { FEEDBACK_BUDGET_SHARE, FEEDBACK_DOCS, withFeedback } from './feedback';
 import {
   bm25Scores,
   byScore,
@@ -125,8 +125,9 @@ export async function firstPass(
 /**
  * BM25 matches of `text`, best first: the first pass, then an RM3 feedback pass whose terms
  * (taken from the first pass's best matches) rescore its candidates and add the memories
- * holding those of their rarest terms within what is left of the budget, then the recency lift
- * over the top RECENCY_DEPTH × limit. Every score there is exact BM25 of the
+ * holding those of their rarest terms within what is left of the budget (at most
+ * FEEDBACK_BUDGET_SHARE of it), then the recency lift over the top RECENCY_DEPTH × limit.
+ * Every score there is exact BM25 of the
  * feedback-weighted query; what the budget can miss is a memory holding none of the query's
  * selective terms (see planCandidates) nor the feedback terms read. With no budget (0), every
  * term's postings are read: exact BM25 of the whole feedback-weighted query.
@@ -159,11 +160,7 @@ export async function rankText(
     const added = second.terms.filter((term) => !first.weights.has(term));
     if (added.length > 0) {
       const { scope, stats } = found.stats;
-      const more = await index.feedback(
-        scope,
-        added,
-        budget === 0 ? undefined : Math.max(0, (budget ?? DEFAULT_CANDIDATE_POSTINGS) - found.read),
-      );
+      const more = await index.feedback(scope, added, feedbackBudget(budget, found.read));
       const df = new Map([...found.stats.df, ...more.df]);
       const seen = new Set(found.entries.map((entry) => entry.seq));
       const fresh = more.entries.filter((entry) => !seen.has(entry.seq));
@@ -219,6 +216,13 @@ export async function searchFlow(
     matches.map((hit) => hit.seq),
     vector.slice(0, limit),
   ).slice(0, limit);
+}
+
+/** Postings the feedback terms may add candidates with; undefined: all (exact search). */
+function feedbackBudget(budget = DEFAULT_CANDIDATE_POSTINGS, read: number): number | undefined {
+  return budget === 0
+    ? undefined
+    : Math.max(0, Math.min(budget - read, Math.floor(budget * FEEDBACK_BUDGET_SHARE)));
 }
 
 /**
