@@ -5,8 +5,9 @@
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
+
+const { freePort } = require('../free-port');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const GATEWAY = path.join(ROOT, 'dist', 'main.js');
@@ -30,18 +31,6 @@ function requireDist(relative) {
     throw new Error(`${path.relative(ROOT, file)} not found: run npm run build first`);
   }
   return require(file);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** The fake OpenAI upstream, in this process (the gateway refuses to boot without one). */

@@ -5,25 +5,14 @@
  */
 const { spawn } = require('node:child_process');
 const http = require('node:http');
-const net = require('node:net');
+
+const { freePort } = require('../free-port');
 
 const { PIN, ROOT, say } = require('./config');
 
 /** @type {Array<{name:string, child:import('node:child_process').ChildProcess, exited:boolean, stderr:string}>} */
 const children = [];
 let cleaningUp = false;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function start(name, command, args, env) {
   if (PIN) {

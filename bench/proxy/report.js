@@ -107,36 +107,24 @@ function comparisons(rows, scenario, c1Rounds) {
       });
     }
   }
-  // The memory route without retrieval, against the plain route of the same process.
-  const m1 = find('memory', 1);
-  const m32 = find('memory', 32);
-  if (m32 && g32) {
-    const v = m32.rps / g32.rps;
-    out.push({ name: 'memory/gateway req/s at c32', value: v, text: fmt(v, 3), aim: null });
-  }
-  if (m1 && g1) {
-    const d = m1.p50 - g1.p50;
-    out.push({
-      name: 'memory p50 - gateway p50 at c1',
-      value: d,
-      text: `${fmt(d, 3)} ms`,
-      aim: null,
-    });
-  }
-  const r1 = find('responses', 1);
-  const r32 = find('responses', 32);
-  if (r32 && g32) {
-    const v = r32.rps / g32.rps;
-    out.push({ name: 'responses/gateway req/s at c32', value: v, text: fmt(v, 3), aim: null });
-  }
-  if (r1 && g1) {
-    const d = r1.p50 - g1.p50;
-    out.push({
-      name: 'responses p50 - gateway p50 at c1',
-      value: d,
-      text: `${fmt(d, 3)} ms`,
-      aim: null,
-    });
+  // The memory route (without retrieval) and the Responses route, against the plain route of the
+  // same process.
+  for (const route of ['memory', 'responses']) {
+    const at1 = find(route, 1);
+    const at32 = find(route, 32);
+    if (at32 && g32) {
+      const v = at32.rps / g32.rps;
+      out.push({ name: `${route}/gateway req/s at c32`, value: v, text: fmt(v, 3), aim: null });
+    }
+    if (at1 && g1) {
+      const d = at1.p50 - g1.p50;
+      out.push({
+        name: `${route} p50 - gateway p50 at c1`,
+        value: d,
+        text: `${fmt(d, 3)} ms`,
+        aim: null,
+      });
+    }
   }
   // The aims are stated for the plain (non-stream) request; stream figures are informational.
   if (scenario !== 'json') out.forEach((c) => ((c.aim = null), (c.verdict = null)));
