@@ -1,8 +1,27 @@
-import { BM25_K1, boostRecent, idf, planCandidates, rankByBm25, RECENCY_BOOST } from './bm25';
-import { Posting } from './conversation-index';
+import { BM25_K1, boostRecent, idf, planCandidates, RECENCY_BOOST, ScopeStats } from './bm25';
+import { encodeTerms, Posting } from './conversation-index';
+import { bm25Scores, hitsOf, pairsOf } from './forward-entries';
 import { queryTerms, textTerms } from './text-terms';
 
 const posting = (term: string, seq: number, tf = 1, dl = 10): Posting => ({ term, seq, tf, dl });
+
+/** The search's scorer on the forward entries holding `postings`, best first. */
+function rank(
+  postings: readonly Posting[],
+  order: readonly string[],
+  df: ReadonlyMap<string, number>,
+  stats: ScopeStats,
+  weights: ReadonlyMap<string, number> = new Map(),
+) {
+  const bySeq = new Map<number, { tf: Map<string, number>; dl: number }>();
+  for (const { term, seq, tf, dl } of postings) {
+    const entry = bySeq.get(seq) ?? { tf: new Map<string, number>(), dl };
+    entry.tf.set(term, tf);
+    bySeq.set(seq, entry);
+  }
+  const entries = [...bySeq].map(([seq, { tf, dl }]) => ({ seq, terms: encodeTerms(tf), dl }));
+  return hitsOf(entries, bm25Scores(entries, pairsOf(entries), order, weights, df, stats));
+}
 
 describe('textTerms', () => {
   it('should lower-case, drop stop words, take irregular forms to their base and stem', () => {
@@ -26,7 +45,7 @@ describe('textTerms', () => {
   });
 });
 
-describe('rankByBm25', () => {
+describe('BM25 scoring', () => {
   const stats = { docs: 100, totalLength: 1000 };
 
   it('should rank a memory with a rare query term above one with a common term', () => {
@@ -34,19 +53,14 @@ describe('rankByBm25', () => {
       ['maya', 2],
       ['like', 60],
     ]);
-    const ranked = rankByBm25(
-      [posting('like', 1), posting('maya', 2)],
-      ['like', 'maya'],
-      df,
-      stats,
-    );
+    const ranked = rank([posting('like', 1), posting('maya', 2)], ['like', 'maya'], df, stats);
     expect(ranked.map((hit) => hit.seq)).toEqual([2, 1]);
     expect(idf(2, 100)).toBeGreaterThan(idf(60, 100));
   });
 
   it('should rank a short memory above a long one with the same matches', () => {
     const df = new Map([['chess', 5]]);
-    const ranked = rankByBm25(
+    const ranked = rank(
       [posting('chess', 1, 1, 40), posting('chess', 2, 1, 4)],
       ['chess'],
       df,
@@ -57,7 +71,7 @@ describe('rankByBm25', () => {
 
   it('should saturate repeats: twice the term scores more, but less than twice as much', () => {
     const df = new Map([['chess', 5]]);
-    const [twice, once] = rankByBm25(
+    const [twice, once] = rank(
       [posting('chess', 1, 1), posting('chess', 2, 2)],
       ['chess'],
       df,
@@ -75,7 +89,7 @@ describe('rankByBm25', () => {
       ['sister', 10],
       ['chess', 10],
     ]);
-    const ranked = rankByBm25(
+    const ranked = rank(
       [posting('sister', 1), posting('chess', 1), posting('sister', 2), posting('chess', 3)],
       ['sister', 'chess'],
       df,
@@ -89,7 +103,7 @@ describe('rankByBm25', () => {
   });
 });
 
-describe('rankByBm25 weights and recency', () => {
+describe('BM25 scoring weights and recency', () => {
   const stats = { docs: 100, totalLength: 1000 };
   const raw = (score: number) => score / (1 - score);
 
@@ -102,7 +116,7 @@ describe('rankByBm25 weights and recency', () => {
       ['race', 1],
       ['marathon', 0.3],
     ]);
-    const [own, related] = rankByBm25(
+    const [own, related] = rank(
       [posting('race', 1), posting('marathon', 2)],
       ['race', 'marathon'],
       df,
@@ -115,7 +129,7 @@ describe('rankByBm25 weights and recency', () => {
 
   it('should lift the newer of equal matches by at most RECENCY_BOOST, within depth only', () => {
     const df = new Map([['car', 5]]);
-    const plain = rankByBm25(
+    const plain = rank(
       [posting('car', 3), posting('car', 7), posting('car', 5)],
       ['car'],
       df,
@@ -125,7 +139,7 @@ describe('rankByBm25 weights and recency', () => {
     expect(ranked.map((hit) => hit.seq)).toEqual([7, 5, 3]);
     expect(raw(ranked[0].score) / raw(ranked[2].score)).toBeCloseTo(1 + RECENCY_BOOST, 12);
     // A clearly better older match still wins; past the depth nothing moves.
-    const better = rankByBm25([posting('car', 1, 3, 5), posting('car', 9)], ['car'], df, stats);
+    const better = rank([posting('car', 1, 3, 5), posting('car', 9)], ['car'], df, stats);
     expect(boostRecent(better, 2)[0].seq).toBe(1);
     const deep = boostRecent(plain, 1);
     expect(deep.slice(1)).toEqual(plain.slice(1));

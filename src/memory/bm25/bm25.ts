@@ -1,5 +1,3 @@
-import { Posting } from './conversation-index';
-
 /**
  * BM25's term-frequency saturation and length normalisation, tuned on bench/memory's eval and
  * checked on data sets of other seeds (see the note of issue 12). A memory's length counts its
@@ -67,47 +65,6 @@ export function planCandidates(
 
 export function idf(df: number, docs: number): number {
   return Math.log(1 + (docs - df + 0.5) / (df + 0.5));
-}
-
-/**
- * Okapi BM25 of each candidate memory over the query's terms (`order`: the sum runs in this
- * order whatever order the store returned the postings in, so both stores give the same
- * floats), each term's part times its query weight (1 when not given), times the recency
- * boost. Best first, ties by newer seq; scores mapped to (0, 1) as s / (s + 1).
- */
-export function rankByBm25(
-  postings: readonly Posting[],
-  order: readonly string[],
-  df: ReadonlyMap<string, number>,
-  stats: ScopeStats,
-  queryWeights?: ReadonlyMap<string, number>,
-): Array<{ seq: number; score: number }> {
-  const position = new Map(order.map((term, index) => [term, index]));
-  const weights = order.map(
-    (term) => (queryWeights?.get(term) ?? 1) * idf(df.get(term) ?? 0, stats.docs),
-  );
-  const averageLength =
-    stats.docs > 0 && stats.totalLength > 0 ? stats.totalLength / stats.docs : 1;
-  const parts = new Map<number, number[]>();
-  for (const posting of postings) {
-    const at = position.get(posting.term);
-    if (at === undefined) {
-      continue;
-    }
-    let terms = parts.get(posting.seq);
-    if (terms === undefined) {
-      terms = new Array<number>(order.length).fill(0);
-      parts.set(posting.seq, terms);
-    }
-    const norm = BM25_K1 * (1 - BM25_B + (BM25_B * posting.dl) / averageLength);
-    terms[at] = (weights[at] * posting.tf * (BM25_K1 + 1)) / (posting.tf + norm);
-  }
-  return [...parts]
-    .map(([seq, terms]) => {
-      const raw = terms.reduce((sum, value) => sum + value, 0);
-      return { seq, score: raw / (raw + 1) };
-    })
-    .sort((a, b) => b.score - a.score || b.seq - a.seq);
 }
 
 /**

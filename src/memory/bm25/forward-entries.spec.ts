@@ -1,6 +1,6 @@
-import { rankByBm25 } from './bm25';
 import { encodeTerms } from './conversation-index';
-import { bm25Scores, entryPostings, ForwardEntry, hitsOf, pairsOf } from './forward-entries';
+import { bm25Scores, ForwardEntry, hitsOf, pairsOf } from './forward-entries';
+import { entryPostings, rankByBm25 } from './testing/reference-bm25';
 
 /** 300 entries over a small vocabulary, tf in halves (as neighbours weigh), random lengths. */
 function randomEntries(): ForwardEntry[] {

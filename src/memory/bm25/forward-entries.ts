@@ -1,5 +1,4 @@
 import { BM25_B, BM25_K1, idf, ScopeStats } from './bm25';
-import { Posting } from './conversation-index';
 
 /** A memory's forward index entry as stored on its row: encoded weighted terms, length. */
 export interface ForwardEntry {
@@ -126,7 +125,8 @@ export function pairsOf(entries: readonly ForwardEntry[]): EntryPairs {
 
 /**
  * Raw Okapi BM25 of each entry over `order`'s terms (0 where it holds none of them), summed in
- * `order`'s order from the first term, as rankByBm25 sums the same postings: the very floats.
+ * `order`'s order from the first term, as Okapi BM25 over the same postings sums them
+ * (testing/reference-bm25 checks it).
  * `from` (the raw scores of the same entries over the terms just before `order`'s) continues
  * that sum, so a query that grew by some terms scores only those on entries already scored.
  */
@@ -184,16 +184,4 @@ export function hitsOf(entries: readonly ForwardEntry[], raw: Float64Array): Hit
 
 export function byScore(a: Hit, b: Hit): number {
   return b.score - a.score || b.seq - a.seq;
-}
-
-/** Every posting the entries hold: what the index has for those rows (tests build on it). */
-export function entryPostings(entries: readonly ForwardEntry[]): Posting[] {
-  return entries.flatMap(({ seq, terms, dl }) =>
-    terms === ''
-      ? []
-      : terms.split(' ').map((pair) => {
-          const colon = pair.lastIndexOf(':');
-          return { term: pair.slice(0, colon), seq, tf: Number(pair.slice(colon + 1)), dl };
-        }),
-  );
 }

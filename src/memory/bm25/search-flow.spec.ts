@@ -1,7 +1,8 @@
-import { planCandidates, rankByBm25 } from './bm25';
+import { planCandidates } from './bm25';
 import { encodeTerms, Posting } from './conversation-index';
-import { entryPostings, ForwardEntry } from './forward-entries';
+import { ForwardEntry } from './forward-entries';
 import { firstPass, SearchIndex, termsWithin } from './search-flow';
+import { entryPostings, rankByBm25 } from './testing/reference-bm25';
 
 /** A namespace's index in memory, with forward entries consistent with its postings. */
 function memoryIndex(entries: ForwardEntry[]): SearchIndex & { all: Posting[] } {
