@@ -72,10 +72,18 @@ export function idf(df: number, docs: number): number {
  * boost. Only those: the candidate pruning is exact for them (search with k = depth), so both
  * stores and both modes still agree; the rest stay below, as the boost only raises scores.
  */
-export function boostRecent(
-  ranked: ReadonlyArray<{ seq: number; score: number }>,
-  depth: number,
-): Array<{ seq: number; score: number }> {
+/** A memory's rank by score. */
+export interface Hit {
+  seq: number;
+  score: number;
+}
+
+/** Best score first; equal scores newest (highest seq) first. */
+export function byScore(a: Hit, b: Hit): number {
+  return b.score - a.score || b.seq - a.seq;
+}
+
+export function boostRecent(ranked: readonly Hit[], depth: number): Hit[] {
   const head = ranked.slice(0, depth);
   const bySeq = head.map((hit) => hit.seq).sort((a, b) => a - b);
   const newness = new Map(
@@ -86,6 +94,6 @@ export function boostRecent(
       const raw = (score / (1 - score)) * (1 + RECENCY_BOOST * newness.get(seq)!);
       return { seq, score: raw / (raw + 1) };
     })
-    .sort((a, b) => b.score - a.score || b.seq - a.seq);
+    .sort(byScore);
   return [...boosted, ...ranked.slice(depth)];
 }

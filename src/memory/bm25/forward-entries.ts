@@ -1,15 +1,10 @@
-import { BM25_B, BM25_K1, idf, ScopeStats } from './bm25';
+import { BM25_B, BM25_K1, byScore, Hit, idf, ScopeStats } from './bm25';
 
 /** A memory's forward index entry as stored on its row: encoded weighted terms, length. */
 export interface ForwardEntry {
   seq: number;
   terms: string;
   dl: number;
-}
-
-export interface Hit {
-  seq: number;
-  score: number;
 }
 
 const SPACE = 32;
@@ -180,8 +175,4 @@ export function hitsOf(entries: readonly ForwardEntry[], raw: Float64Array): Hit
     }
   });
   return hits.sort(byScore);
-}
-
-export function byScore(a: Hit, b: Hit): number {
-  return b.score - a.score || b.seq - a.seq;
 }

@@ -1,20 +1,14 @@
 import {
   boostRecent,
+  byScore,
   DEFAULT_CANDIDATE_POSTINGS,
+  Hit,
   planCandidates,
   RECENCY_DEPTH,
   ScopeStats,
 } from './bm25';
 import { FEEDBACK_BUDGET_SHARE, FEEDBACK_DOCS, withFeedback } from './feedback';
-import {
-  bm25Scores,
-  byScore,
-  EntryPairs,
-  ForwardEntry,
-  Hit,
-  hitsOf,
-  pairsOf,
-} from './forward-entries';
+import { bm25Scores, EntryPairs, ForwardEntry, hitsOf, pairsOf } from './forward-entries';
 import { WeightedQuery, weightedQueryTerms } from './query-terms';
 import { fuseRanks } from '../rank-fusion';
 
@@ -92,7 +86,7 @@ export interface FirstPass {
  * exact BM25, with no posting of a common term read. (A MaxScore bound on what the common
  * terms can add pruned almost nothing here, 5 % of the candidates at 100,000 memories: the
  * WordNet-expanded query has many of them, so reading every candidate costs less than a read
- * more.) `ranked`'s first `k` are the exact top k among the candidates.
+ * more.) `ranked` holds every candidate with its exact BM25, best first.
  */
 export async function firstPass(
   index: SearchIndex,
@@ -127,9 +121,9 @@ export async function firstPass(
  * (taken from the first pass's best matches) rescore its candidates and add the memories
  * holding those of their rarest terms within what is left of the budget (at most
  * FEEDBACK_BUDGET_SHARE of it), then the recency lift over the top RECENCY_DEPTH × limit.
- * Every score there is exact BM25 of the
- * feedback-weighted query; what the budget can miss is a memory holding none of the query's
- * selective terms (see planCandidates) nor the feedback terms read. With no budget (0), every
+ * Every score there is exact BM25 of the feedback-weighted query; what the budget can miss is
+ * a memory holding none of the query's selective terms (see planCandidates) nor the feedback
+ * terms read. With no budget (0), every
  * term's postings are read: exact BM25 of the whole feedback-weighted query.
  */
 export async function rankText(
