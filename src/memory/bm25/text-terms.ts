@@ -1,6 +1,7 @@
 import adjectiveExceptions from 'wink-lexicon/src/wn-adjective-exceptions.js';
 import nounExceptions from 'wink-lexicon/src/wn-noun-exceptions.js';
 import verbExceptions from 'wink-lexicon/src/wn-verb-exceptions.js';
+import { LRUCache } from 'lru-cache';
 import stem from 'wink-porter2-stemmer';
 
 /**
@@ -50,12 +51,29 @@ export function queryWords(text: string): string[] {
     .filter((word) => word !== '' && !STOP_WORDS.has(word));
 }
 
+/**
+ * Words already analysed, with their term ('' for none). A conversation repeats its words, and
+ * every write re-reads a window of turns around it: stemming them again was a tenth of a
+ * search's CPU (the feedback pass reads its best matches' text) and more of a write's. Bounded,
+ * so no tenant's vocabulary can grow it; a word is short (MAX_TERM_CHARS), so this is a few MB.
+ */
+const TERM_OF_WORD = new LRUCache<string, string>({ max: 50_000 });
+
 /** The index term of one lower-case word; undefined for a stop word. */
 export function wordTerm(word: string): string | undefined {
-  // Numbers and codes are kept as written: the stemmer is for English words.
   const cut = word.slice(0, MAX_TERM_CHARS);
-  const term = /\p{N}/u.test(cut) ? cut : stem(baseForm(cut));
-  return term !== '' && !STOP_WORDS.has(term) ? term : undefined;
+  let term = TERM_OF_WORD.get(cut);
+  if (term === undefined) {
+    term = analyse(cut);
+    TERM_OF_WORD.set(cut, term);
+  }
+  return term === '' ? undefined : term;
+}
+
+function analyse(word: string): string {
+  // Numbers and codes are kept as written: the stemmer is for English words.
+  const term = /\p{N}/u.test(word) ? word : stem(baseForm(word));
+  return STOP_WORDS.has(term) ? '' : term;
 }
 
 /** A query's distinct terms, first MAX_QUERY_TERMS of them. */
