@@ -120,6 +120,57 @@ describe('BM25 search on both stores', () => {
     },
   );
 
+  it('should take the result rows from the best first matches it read', async () => {
+    for (const query of QUERIES) {
+      const names: string[] = [];
+      const counting: SqlClient = {
+        ...pg,
+        query: (sql, params, name) => {
+          names.push(name ?? sql);
+          return pg.query(sql, params, name);
+        },
+      };
+      const results = await ranked(new PostgresMemoryRepository(counting, 0), query);
+      expect(results).toEqual(await ranked(stores[1].repo, query));
+      // Feedback lifts one of the sister query's results from below its 20 best first matches;
+      // the others' results are all among them.
+      const reads = [
+        'memory_search_candidates',
+        'memory_search_contents',
+        'memory_search_feedback',
+      ];
+      expect({ query, names }).toEqual({
+        query,
+        names: query === QUERIES[0] ? [...reads, 'memory_search_rows'] : reads,
+      });
+    }
+  });
+
+  it('should read the result rows the best first matches do not hold, in the namespace only', async () => {
+    const names: string[] = [];
+    const counting: SqlClient = {
+      ...pg,
+      query: (sql, params, name) => {
+        names.push(name ?? sql);
+        return pg.query(sql, params, name);
+      },
+    };
+    const { items } = await stores[1].repo.list('t', 'ns', { limit: 3 });
+    const seqs = (
+      await pg.query<{ seq: string }>(
+        'SELECT seq FROM memories WHERE id = ANY($1::uuid[]) ORDER BY created_at DESC, seq DESC',
+        [items.map((item) => item.id)],
+      )
+    ).rows.map((row) => Number(row.seq));
+    const index = new PostgresSearchIndex(counting).forSearch();
+    await index.contents('t', seqs.slice(0, 2));
+    const rows = await index.resultRows('t', 'ns', [seqs[1], seqs[2]]);
+    expect([...rows.values()].map((row) => row.id)).toEqual([items[1].id, items[2].id]);
+    expect(names).toEqual(['memory_search_contents', 'memory_search_rows']);
+    // Another namespace's name finds none of them, read before or not.
+    expect((await index.resultRows('t', 'other', seqs)).size).toBe(0);
+  });
+
   describe('with one very common term', () => {
     // 300 standalone memories share "common filler"; 3 of them, far apart, also hold "rare".
     const wide = Array.from({ length: 300 }, (_, i) => ({

@@ -195,8 +195,9 @@ export class PostgresMemoryRepository implements MemoryRepository {
     query: string,
     options: SearchOptions = {},
   ): Promise<ScoredMemory[]> {
+    const index = this.searchIndex.forSearch();
     const ranked = await searchFlow(
-      this.searchIndex,
+      index,
       tenant,
       namespace,
       query.slice(0, MAX_QUERY_CHARS),
@@ -209,13 +210,11 @@ export class PostgresMemoryRepository implements MemoryRepository {
     if (ranked.length === 0) {
       return [];
     }
-    const { rows } = await this.sql.query<MemoryRow>(
-      `SELECT ${MEMORY_COLUMNS} FROM memories
-       WHERE seq = ANY($1::bigint[]) AND tenant = $2 AND namespace = $3`,
-      [ranked.map((hit) => hit.seq), tenant, namespace],
-      'memory_search_rows',
+    const bySeq = await index.resultRows(
+      tenant,
+      namespace,
+      ranked.map((hit) => hit.seq),
     );
-    const bySeq = new Map(rows.map((row) => [Number(row.seq), row]));
     return withinResultBudget(
       ranked
         .filter((hit) => bySeq.has(hit.seq))

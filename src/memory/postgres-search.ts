@@ -1,6 +1,7 @@
 import { ForwardEntry } from './bm25/forward-entries';
 import { CandidateRead, FeedbackRead, SearchIndex, VectorQuery } from './bm25/search-flow';
-import { VECTOR_HITS, vectorLiteral } from './memory-search.sql';
+import { MEMORY_COLUMNS, VECTOR_HITS, vectorLiteral } from './memory-search.sql';
+import { MemoryRow } from './postgres-rows';
 import { SqlQueryable } from './sql-client';
 
 // Named statements: node-postgres prepares each once per connection, so a search's statements
@@ -50,15 +51,64 @@ const FEEDBACK = {
              WHERE $3::int IS NULL OR df.upto <= $3::int))
            AND terms IS NOT NULL`,
 };
+// The best matches' whole rows: their contents feed the feedback pass, and the search's result
+// rows are mostly among them (see PostgresSearchIndex.resultRows).
 const CONTENTS = {
   name: 'memory_search_contents',
-  text: 'SELECT seq, content FROM memories WHERE seq = ANY($1::bigint[]) AND tenant = $2',
+  text: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE seq = ANY($1::bigint[]) AND tenant = $2`,
+};
+const RESULT_ROWS = {
+  name: 'memory_search_rows',
+  text: `SELECT ${MEMORY_COLUMNS} FROM memories
+         WHERE seq = ANY($1::bigint[]) AND tenant = $2 AND namespace = $3`,
 };
 const VECTORS = { name: 'memory_search_vectors', text: VECTOR_HITS };
 
-/** The search flow's reads (bm25/search-flow) on the Postgres store's index tables. */
+/**
+ * The search flow's reads (bm25/search-flow) on the Postgres store's index tables. One made
+ * by forSearch keeps the rows `contents` reads, for that search's resultRows.
+ */
 export class PostgresSearchIndex implements SearchIndex {
-  constructor(private readonly sql: SqlQueryable) {}
+  constructor(
+    private readonly sql: SqlQueryable,
+    private readonly rows?: Map<number, MemoryRow>,
+  ) {}
+
+  forSearch(): PostgresSearchIndex {
+    return new PostgresSearchIndex(this.sql, new Map());
+  }
+
+  /**
+   * The rows of `seqs` in the namespace, those `contents` read already taken from them, the
+   * others in one statement (none when the results are all among the best first matches).
+   */
+  async resultRows(
+    tenant: string,
+    namespace: string,
+    seqs: readonly number[],
+  ): Promise<Map<number, MemoryRow>> {
+    const found = new Map<number, MemoryRow>();
+    const missing: number[] = [];
+    for (const seq of seqs) {
+      const row = this.rows?.get(seq);
+      if (row !== undefined && row.namespace === namespace) {
+        found.set(seq, row);
+      } else {
+        missing.push(seq);
+      }
+    }
+    if (missing.length > 0) {
+      const { rows } = await this.sql.query<MemoryRow>(
+        RESULT_ROWS.text,
+        [missing, tenant, namespace],
+        RESULT_ROWS.name,
+      );
+      for (const row of rows) {
+        found.set(Number(row.seq), row);
+      }
+    }
+    return found;
+  }
 
   async candidates(
     tenant: string,
@@ -96,12 +146,13 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   async contents(tenant: string, seqs: readonly number[]): Promise<Map<number, string>> {
-    const { rows } = await this.sql.query<{ seq: string; content: string }>(
-      CONTENTS.text,
-      [seqs, tenant],
-      CONTENTS.name,
-    );
-    return new Map(rows.map((row) => [Number(row.seq), row.content]));
+    const { rows } = await this.sql.query<MemoryRow>(CONTENTS.text, [seqs, tenant], CONTENTS.name);
+    const contents = new Map<number, string>();
+    for (const row of rows) {
+      this.rows?.set(Number(row.seq), row);
+      contents.set(Number(row.seq), row.content);
+    }
+    return contents;
   }
 
   async vectorHits(

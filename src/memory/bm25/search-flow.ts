@@ -49,6 +49,11 @@ export interface SearchIndex {
     budget: number,
   ): Promise<CandidateRead | undefined>;
   feedback(scope: number, terms: readonly string[], limit?: number): Promise<FeedbackRead>;
+  /**
+   * The contents of the first pass's best matches, best first. The flow reads the first
+   * FEEDBACK_DOCS; the results mostly come from among the rest, so a store a round trip away
+   * can read its result rows in the same statement.
+   */
   contents(tenant: string, seqs: readonly number[]): Promise<Map<number, string>>;
   /** Vector side of a hybrid search: seqs by similarity, best first. */
   vectorHits(tenant: string, namespace: string, query: VectorQuery): Promise<number[]>;
@@ -145,7 +150,7 @@ export async function rankText(
   if (top.length > 0) {
     const content = await index.contents(
       tenant,
-      top.map((hit) => hit.seq),
+      ranked.slice(0, Math.max(FEEDBACK_DOCS, k)).map((hit) => hit.seq),
     );
     const best = top
       .filter((hit) => content.has(hit.seq))
