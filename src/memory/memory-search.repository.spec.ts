@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
+import { decodeTerms } from './bm25/entry-encoding';
 import { weightedQueryTerms } from './bm25/query-terms';
+import { spacedTerms } from './bm25/testing/reference-bm25';
 import { firstPass } from './bm25/search-flow';
 import { PostgresMemoryRepository } from './memory.repository';
 import { PostgresSearchIndex } from './postgres-search';
@@ -144,6 +146,28 @@ describe('BM25 search on both stores', () => {
         names: query === QUERIES[0] ? [...reads, 'memory_search_rows'] : reads,
       });
     }
+  });
+
+  it('should rank rows written before compact entries (term:tf pairs) as it ranks them now', async () => {
+    const before = await Promise.all(stores.map(({ repo }) => ranked(repo, QUERIES[1])));
+    const spaced = (terms: string) => spacedTerms(decodeTerms(terms));
+    // Every other row of the namespace, on both stores, as an older gateway wrote it.
+    const { rows } = await pg.query<{ seq: string; terms: string }>(
+      "SELECT seq, terms FROM memories WHERE namespace = 'ns' AND terms IS NOT NULL AND seq % 2 = 0",
+    );
+    expect(rows.length).toBeGreaterThan(50);
+    for (const row of rows) {
+      await pg.query('UPDATE memories SET terms = $1 WHERE seq = $2', [spaced(row.terms), row.seq]);
+    }
+    const older = sqliteDb
+      .prepare("SELECT seq, terms FROM memories WHERE namespace = 'ns' AND seq % 2 = 0")
+      .all() as Array<{ seq: number; terms: string | null }>;
+    for (const row of older.filter((row) => row.terms !== null)) {
+      sqliteDb
+        .prepare('UPDATE memories SET terms = ? WHERE seq = ?')
+        .run(spaced(row.terms!), row.seq);
+    }
+    expect(await Promise.all(stores.map(({ repo }) => ranked(repo, QUERIES[1])))).toEqual(before);
   });
 
   it('should read the result rows the best first matches do not hold, in the namespace only', async () => {

@@ -1,6 +1,7 @@
 import { BM25_K1, boostRecent, idf, planCandidates, RECENCY_BOOST, ScopeStats } from './bm25';
-import { encodeTerms, Posting } from './conversation-index';
-import { bm25Scores, hitsOf, pairsOf } from './forward-entries';
+import { Posting } from './conversation-index';
+import { encodeTerms, pairsOf } from './entry-encoding';
+import { bm25Scores, hitsOf } from './forward-entries';
 import { queryTerms, textTerms } from './text-terms';
 
 const posting = (term: string, seq: number, tf = 1, dl = 10): Posting => ({ term, seq, tf, dl });

@@ -1,12 +1,12 @@
 import {
   CONVERSATION_GAP_MS,
-  decodeTerms,
   IndexedRow,
   indexEntry,
   planIndexChanges,
   rowsNear,
   termCache,
 } from './conversation-index';
+import { decodeTerms, encodeTerms } from './entry-encoding';
 
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 
@@ -97,7 +97,7 @@ describe('planIndexChanges', () => {
     const plan = planIndexChanges(stored.slice(1), affected, stored.slice(0, 1));
     expect(plan.docs).toBe(-1);
     expect(Object.fromEntries(plan.df)).toEqual({ sister: -2, name: -2, maya: -1 });
-    expect(plan.rows).toEqual([{ seq: 2, terms: 'maya:1', dl: 1 }]);
+    expect(plan.rows).toEqual([{ seq: 2, terms: encodeTerms(new Map([['maya', 1]])), dl: 1 }]);
     expect(plan.totalLength).toBe(-(2 + 0.5) + (1 - 2));
   });
 });

@@ -1,3 +1,4 @@
+import { decodeTerms, encodeTerms } from './entry-encoding';
 import { textTerms } from './text-terms';
 
 /**
@@ -214,23 +215,4 @@ export function planIndexChanges(
 
 function sameConversation(a: IndexedRow, b: IndexedRow): boolean {
   return Math.abs(a.createdAt - b.createdAt) <= CONVERSATION_GAP_MS;
-}
-
-/** "term:tf term:tf", terms sorted: what a row's postings are, to remove them exactly later. */
-export function encodeTerms(tf: ReadonlyMap<string, number>): string {
-  return [...tf]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([term, weight]) => `${term}:${weight}`)
-    .join(' ');
-}
-
-export function decodeTerms(encoded: string): Map<string, number> {
-  const tf = new Map<string, number>();
-  for (const pair of encoded.split(' ')) {
-    const colon = pair.lastIndexOf(':');
-    if (colon > 0) {
-      tf.set(pair.slice(0, colon), Number(pair.slice(colon + 1)));
-    }
-  }
-  return tf;
 }

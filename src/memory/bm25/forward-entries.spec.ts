@@ -1,6 +1,6 @@
-import { encodeTerms } from './conversation-index';
-import { bm25Scores, ForwardEntry, hitsOf, pairsOf } from './forward-entries';
-import { entryPostings, rankByBm25 } from './testing/reference-bm25';
+import { encodeTerms, pairsOf } from './entry-encoding';
+import { bm25Scores, ForwardEntry, hitsOf } from './forward-entries';
+import { entryPostings, rankByBm25, spacedTerms } from './testing/reference-bm25';
 
 /** 300 entries over a small vocabulary, tf in halves (as neighbours weigh), random lengths. */
 function randomEntries(): ForwardEntry[] {
@@ -15,7 +15,12 @@ function randomEntries(): ForwardEntry[] {
         tf.set(term, 0.5 + Math.floor(next() * 4) * 0.5);
       }
     }
-    entries.push({ seq, terms: encodeTerms(tf), dl: 3 + next() * 40 });
+    // Every third as rows written before compact entries were: both are scored alike.
+    entries.push({
+      seq,
+      terms: seq % 3 === 0 ? spacedTerms(tf) : encodeTerms(tf),
+      dl: 3 + next() * 40,
+    });
   }
   return entries;
 }

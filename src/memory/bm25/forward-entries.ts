@@ -1,4 +1,5 @@
 import { BM25_B, BM25_K1, byScore, Hit, idf, ScopeStats } from './bm25';
+import { EntryPairs, tfOf } from './entry-encoding';
 
 /** A memory's forward index entry as stored on its row: encoded weighted terms, length. */
 export interface ForwardEntry {
@@ -6,9 +7,6 @@ export interface ForwardEntry {
   terms: string;
   dl: number;
 }
-
-const SPACE = 32;
-const COLON = 58;
 
 /** The same 32-bit hash of a term, whether it is a whole string or a span of an entry. */
 function hashOf(text: string, start: number, end: number): number {
@@ -20,6 +18,18 @@ function hashOf(text: string, start: number, end: number): number {
 }
 
 /**
+ * A term's length and first and last characters folded into 16 bits: few of an entry's terms
+ * share a query term's, so most are turned away by it before they are hashed.
+ */
+function sketchOf(text: string, start: number, end: number): number {
+  return (
+    (((end - start) & 15) << 12) |
+    ((text.charCodeAt(start) & 63) << 6) |
+    (text.charCodeAt(end - 1) & 63)
+  );
+}
+
+/**
  * A query's terms in an open-addressing table by hash: an entry's terms are looked up as spans
  * of its encoded text, never cut out of it. Scoring a candidate was mostly slicing its entry
  * into strings (and collecting them) to find the few terms the query holds.
@@ -27,6 +37,8 @@ function hashOf(text: string, start: number, end: number): number {
 class TermTable {
   private readonly slots: Int32Array;
   private readonly mask: number;
+  /** A bit for each query term's sketch. */
+  private readonly sketches = new Int32Array(1 << 11);
 
   constructor(private readonly terms: readonly string[]) {
     let size = 16;
@@ -41,11 +53,24 @@ class TermTable {
         slot = (slot + 1) & this.mask;
       }
       this.slots[slot] = index + 1;
+      if (term.length > 0) {
+        const sketch = sketchOf(term, 0, term.length);
+        this.sketches[sketch >>> 5] |= 1 << (sketch & 31);
+      }
     });
   }
 
-  /** The index of the term spelled by `text` from `start` to `end` (its hash given), or -1. */
-  find(text: string, start: number, end: number, hash: number): number {
+  /** The index of the term spelled by `text` from `start` to `end`, or -1. */
+  find(text: string, start: number, end: number): number {
+    const sketch = sketchOf(text, start, end);
+    if ((this.sketches[sketch >>> 5] & (1 << (sketch & 31))) === 0) {
+      return -1;
+    }
+    return this.findHashed(text, start, end, hashOf(text, start, end));
+  }
+
+  /** find, with the span's hash known. */
+  findHashed(text: string, start: number, end: number, hash: number): number {
     for (let slot = this.slotOf(hash); this.slots[slot] !== 0; slot = (slot + 1) & this.mask) {
       const index = this.slots[slot] - 1;
       const term = this.terms[index];
@@ -59,63 +84,6 @@ class TermTable {
   private slotOf(hash: number): number {
     return (hash ^ (hash >>> 15)) & this.mask;
   }
-}
-
-/**
- * Where each term:tf pair of each entry's encoded text is, and its term's hash: entry `e`'s
- * pairs are `offsets[e]` to `offsets[e + 1]`. The text is read once; each scoring of the
- * entries (the first pass, then the feedback terms) only looks its pairs up.
- */
-export interface EntryPairs {
-  offsets: Int32Array;
-  hashes: Int32Array;
-  starts: Int32Array;
-  colons: Int32Array;
-  ends: Int32Array;
-}
-
-export function pairsOf(entries: readonly ForwardEntry[]): EntryPairs {
-  // A pair takes 4 characters at least ("t:1 "): that many slots always suffice.
-  const capacity = entries.reduce((sum, entry) => sum + (entry.terms.length >> 2) + 1, 0);
-  const pairs = {
-    offsets: new Int32Array(entries.length + 1),
-    hashes: new Int32Array(capacity),
-    starts: new Int32Array(capacity),
-    colons: new Int32Array(capacity),
-    ends: new Int32Array(capacity),
-  };
-  let count = 0;
-  entries.forEach(({ terms: text }, entry) => {
-    pairs.offsets[entry] = count;
-    let start = 0;
-    let hash = 0;
-    let colon = -1;
-    let termHash = 0;
-    for (let at = 0; at <= text.length; at++) {
-      const code = at < text.length ? text.charCodeAt(at) : SPACE;
-      if (code !== SPACE) {
-        if (code === COLON) {
-          // The last colon of a pair splits term from tf (as decodeTerms reads it).
-          colon = at;
-          termHash = hash;
-        }
-        hash = (Math.imul(hash, 31) + code) | 0;
-        continue;
-      }
-      if (colon > start) {
-        pairs.hashes[count] = termHash;
-        pairs.starts[count] = start;
-        pairs.colons[count] = colon;
-        pairs.ends[count] = at;
-        count += 1;
-      }
-      start = at + 1;
-      hash = 0;
-      colon = -1;
-    }
-  });
-  pairs.offsets[entries.length] = count;
-  return pairs;
 }
 
 /**
@@ -142,14 +110,17 @@ export function bm25Scores(
     stats.docs > 0 && stats.totalLength > 0 ? stats.totalLength / stats.docs : 1;
   const parts = new Float64Array(order.length);
   const raw = from === undefined ? new Float64Array(entries.length) : Float64Array.from(from);
-  const { offsets, hashes, starts, colons, ends } = pairs;
+  const { offsets, hashes, starts, ends, compact } = pairs;
   entries.forEach(({ terms: text, dl }, entry) => {
     const norm = BM25_K1 * (1 - BM25_B + (BM25_B * dl) / averageLength);
+    const hashed = compact[entry] === 0;
     let matched = false;
     for (let pair = offsets[entry]; pair < offsets[entry + 1]; pair++) {
-      const index = table.find(text, starts[pair], colons[pair], hashes[pair]);
+      const index = hashed
+        ? table.findHashed(text, starts[pair], ends[pair], hashes[pair])
+        : table.find(text, starts[pair], ends[pair]);
       if (index >= 0) {
-        const tf = Number(text.slice(colons[pair] + 1, ends[pair]));
+        const tf = tfOf(text, pairs, entry, pair);
         parts[index] = (weights[index] * tf * (BM25_K1 + 1)) / (tf + norm);
         matched = true;
       }

@@ -1,5 +1,6 @@
 import { planCandidates } from './bm25';
-import { encodeTerms, Posting } from './conversation-index';
+import { Posting } from './conversation-index';
+import { encodeTerms } from './entry-encoding';
 import { ForwardEntry } from './forward-entries';
 import { firstPass, SearchIndex, termsWithin } from './search-flow';
 import { entryPostings, rankByBm25 } from './testing/reference-bm25';

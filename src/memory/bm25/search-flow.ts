@@ -8,7 +8,8 @@ import {
   ScopeStats,
 } from './bm25';
 import { FEEDBACK_BUDGET_SHARE, FEEDBACK_DOCS, withFeedback } from './feedback';
-import { bm25Scores, EntryPairs, ForwardEntry, hitsOf, pairsOf } from './forward-entries';
+import { EntryPairs, pairsOf } from './entry-encoding';
+import { bm25Scores, ForwardEntry, hitsOf } from './forward-entries';
 import { WeightedQuery, weightedQueryTerms } from './query-terms';
 import { fuseRanks } from '../rank-fusion';
 

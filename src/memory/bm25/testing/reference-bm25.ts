@@ -46,11 +46,38 @@ export function rankByBm25(
 /** Every posting the entries hold: what the index has for those rows. */
 export function entryPostings(entries: readonly ForwardEntry[]): Posting[] {
   return entries.flatMap(({ seq, terms, dl }) =>
-    terms === ''
-      ? []
-      : terms.split(' ').map((pair) => {
-          const colon = pair.lastIndexOf(':');
-          return { term: pair.slice(0, colon), seq, tf: Number(pair.slice(colon + 1)), dl };
-        }),
+    termsOf(terms).map(([term, tf]) => ({ term, seq, tf, dl })),
   );
+}
+
+/**
+ * An entry's terms read the plain way, apart from the scanner: compact (`~`, then per term a
+ * character of 32 + length, the term, a character of 64 + 4 tf) or `term:tf` pairs.
+ */
+function termsOf(encoded: string): Array<[string, number]> {
+  if (encoded === '') {
+    return [];
+  }
+  if (!encoded.startsWith('~')) {
+    return encoded.split(' ').map((pair) => {
+      const colon = pair.lastIndexOf(':');
+      return [pair.slice(0, colon), Number(pair.slice(colon + 1))];
+    });
+  }
+  const terms: Array<[string, number]> = [];
+  for (let at = 1; at < encoded.length;) {
+    const length = encoded.charCodeAt(at) - 32;
+    const term = encoded.slice(at + 1, at + 1 + length);
+    terms.push([term, (encoded.charCodeAt(at + 1 + length) - 64) / 4]);
+    at += length + 2;
+  }
+  return terms;
+}
+
+/** An entry as rows written before the compact form hold it: sorted `term:tf` pairs. */
+export function spacedTerms(tf: ReadonlyMap<string, number>): string {
+  return [...tf]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([term, weight]) => `${term}:${weight}`)
+    .join(' ');
 }
