@@ -122,6 +122,12 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: '0007_memories_unindexed',
+    // The rows PostgresIndex.indexPending looks for at every boot: few or none, but found by a
+    // scan of the whole table without this (650 ms over 1,000,000 memories).
+    sql: `CREATE INDEX memories_unindexed ON memories (tenant, namespace) WHERE terms IS NULL;`,
+  },
 ];
 
 /**

@@ -98,6 +98,12 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       UPDATE memories SET terms = NULL, dl = 0;
     `,
   },
+  {
+    id: '0004_memories_unindexed',
+    // The rows SqliteIndex.indexPending looks for at every open: few or none, but found by a
+    // scan of the whole table without this.
+    sql: `CREATE INDEX memories_unindexed ON memories (tenant, namespace) WHERE terms IS NULL;`,
+  },
 ];
 
 /** Applies the pending migrations in one transaction; returns the ids applied now. */
