@@ -196,17 +196,11 @@ export class PostgresMemoryRepository implements MemoryRepository {
     options: SearchOptions = {},
   ): Promise<ScoredMemory[]> {
     const index = this.searchIndex.forSearch();
-    const ranked = await searchFlow(
-      index,
-      tenant,
-      namespace,
-      query.slice(0, MAX_QUERY_CHARS),
-      {
-        ...options,
-        limit: pageSize(options.limit, 10),
-        budget: this.candidatePostings,
-      },
-    );
+    const ranked = await searchFlow(index, tenant, namespace, query.slice(0, MAX_QUERY_CHARS), {
+      ...options,
+      limit: pageSize(options.limit, 10),
+      budget: this.candidatePostings,
+    });
     if (ranked.length === 0) {
       return [];
     }

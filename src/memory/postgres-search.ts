@@ -11,6 +11,14 @@ import { SqlQueryable } from './sql-client';
 // CANDIDATES is planCandidates in SQL: the query's terms rarest first (ties in code-unit order,
 // as the JS sort has them), the first always, the next while their postings fit in the budget
 // ($4; 0 reads all); when the first alone is over it, only its $4 newest postings.
+// A memory row's columns but seq, in a read whose other rows are not memories (NO_ROW).
+const ROW_COLUMNS = MEMORY_COLUMNS.split(', ')
+  .filter((column) => column !== 'seq')
+  .join(', ');
+const NO_ROW =
+  'NULL::uuid AS id, NULL AS namespace, NULL AS role, NULL AS content, NULL AS model, ' +
+  'NULL AS request_id, NULL::jsonb AS metadata, NULL::timestamptz AS created_at';
+
 const CANDIDATES = {
   name: 'memory_search_candidates',
   text: `WITH scope AS (
@@ -35,7 +43,8 @@ const CANDIDATES = {
          UNION ALL SELECT 'e', NULL, seq, NULL, dl, terms FROM memories
            WHERE seq = ANY(ARRAY(SELECT DISTINCT seq FROM candidates)) AND terms IS NOT NULL`,
 };
-// termsWithin in SQL: the rarest of the terms while their postings fit in $3 (NULL: all).
+// termsWithin in SQL: the rarest of the terms while their postings fit in $3 (NULL: all); and
+// the rows of the first pass's best matches ($4, r), among which the results mostly are.
 const FEEDBACK = {
   name: 'memory_search_feedback',
   text: `WITH df AS (
@@ -43,13 +52,16 @@ const FEEDBACK = {
            FROM memory_terms WHERE scope = $1 AND term = ANY($2::text[])
          )
          SELECT 'd' AS kind, term, NULL::bigint AS seq, df AS n, NULL::float8 AS dl,
-                NULL AS terms FROM df
-         UNION ALL SELECT 'e', NULL, seq, NULL, dl, terms FROM memories
+                NULL AS terms, ${NO_ROW} FROM df
+         UNION ALL SELECT 'e', NULL, seq, NULL, dl, terms, ${NO_ROW} FROM memories
            WHERE seq = ANY(ARRAY(
              SELECT DISTINCT p.seq FROM df JOIN memory_postings p
                ON p.scope = $1 AND p.term = df.term
              WHERE $3::int IS NULL OR df.upto <= $3::int))
-           AND terms IS NOT NULL`,
+           AND terms IS NOT NULL
+         UNION ALL SELECT 'r', NULL, seq, NULL, NULL, NULL, ${ROW_COLUMNS} FROM memories
+           WHERE seq = ANY($4::bigint[])
+             AND tenant = (SELECT tenant FROM memory_scopes WHERE id = $1)`,
 };
 // The best matches' whole rows: their contents feed the feedback pass, and the search's result
 // rows are mostly among them (see PostgresSearchIndex.resultRows).
@@ -136,12 +148,23 @@ export class PostgresSearchIndex implements SearchIndex {
     };
   }
 
-  async feedback(scope: number, terms: readonly string[], limit?: number): Promise<FeedbackRead> {
-    const { rows } = await this.sql.query<ReadRow>(
+  async feedback(
+    scope: number,
+    terms: readonly string[],
+    limit: number | undefined,
+    likely: readonly number[],
+  ): Promise<FeedbackRead> {
+    const rowsToRead = this.rows === undefined ? [] : likely.filter((seq) => !this.rows!.has(seq));
+    const { rows } = await this.sql.query<ReadRow & MemoryRow>(
       FEEDBACK.text,
-      [scope, terms, limit ?? null],
+      [scope, terms, limit ?? null, rowsToRead],
       FEEDBACK.name,
     );
+    for (const row of rows) {
+      if (row.kind === 'r') {
+        this.rows?.set(Number(row.seq), row);
+      }
+    }
     return splitRows(rows);
   }
 
@@ -169,9 +192,9 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 }
 
-/** A row of CANDIDATES or FEEDBACK (pg gives bigint as a string). */
+/** A row of CANDIDATES or FEEDBACK (pg gives bigint as a string); `r` rows are memories. */
 interface ReadRow {
-  kind: 's' | 'd' | 'p' | 'e';
+  kind: 's' | 'd' | 'e' | 'r';
   term: string | null;
   seq: string | null;
   n: string | number | null;

@@ -43,6 +43,8 @@ export interface IndexedRow {
 /** A memory's index entry: weighted term frequencies and the weighted length (BM25's |d|). */
 export interface IndexEntry {
   tf: Map<string, number>;
+  /** How often each term is in the memory's own text. */
+  own: Map<string, number>;
   dl: number;
 }
 
@@ -77,8 +79,9 @@ export function indexEntry(rows: readonly IndexedRow[], at: number, terms: TermC
     dl += weight * own.length;
   };
   addTerms(rows[at], 1);
+  const own = new Map(tf);
   if (!WITH_NEIGHBOURS.has(rows[at].role)) {
-    return { tf, dl };
+    return { tf, own, dl };
   }
   const around = neighbours(rows, at);
   for (const { index, weight } of around) {
@@ -88,7 +91,7 @@ export function indexEntry(rows: readonly IndexedRow[], at: number, terms: TermC
   if (row.context && !around.some(({ index }) => index < at)) {
     addTerms({ ...row, seq: -row.seq, content: row.context }, NEIGHBOUR_WEIGHTS[0]);
   }
-  return { tf, dl };
+  return { tf, own, dl };
 }
 
 /**
@@ -192,7 +195,7 @@ export function planIndexChanges(
       continue;
     }
     const entry = indexEntry(window, index, terms);
-    const encoded = encodeTerms(entry.tf);
+    const encoded = encodeTerms(entry.tf, entry.own);
     if (encoded === row.terms && entry.dl === row.dl) {
       continue;
     }

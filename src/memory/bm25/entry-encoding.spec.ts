@@ -1,4 +1,4 @@
-import { decodeTerms, encodeTerms } from './entry-encoding';
+import { decodeTerms, encodeTerms, ownTerms } from './entry-encoding';
 import { spacedTerms } from './testing/reference-bm25';
 
 describe('entry encoding', () => {
@@ -9,12 +9,17 @@ describe('entry encoding', () => {
     ['often', 37.5],
   ]);
 
-  it('should write an entry compact and read it back', () => {
-    const encoded = encodeTerms(tf);
+  it('should write an entry compact and read it back, its own counts too', () => {
+    const own = new Map([
+      ['maya', 1],
+      ['often', 30],
+    ]);
+    const encoded = encodeTerms(tf, own);
     expect(encoded.startsWith('~')).toBe(true);
-    // Length and tf characters instead of a colon, the tf's digits and a space per term.
-    expect(encoded.length).toBe(1 + [...tf.keys()].reduce((sum, term) => sum + term.length + 2, 0));
+    // Length, own count and tf characters instead of a colon, the tf's digits and a space.
+    expect(encoded.length).toBe(1 + [...tf.keys()].reduce((sum, term) => sum + term.length + 3, 0));
     expect(decodeTerms(encoded)).toEqual(tf);
+    expect(ownTerms(encoded)).toEqual(own);
     expect(decodeTerms(encodeTerms(new Map()))).toEqual(new Map());
   });
 

@@ -7,31 +7,40 @@ import type { ForwardEntry } from './forward-entries';
 const SPACE = 32;
 const COLON = 58;
 /**
- * A compact entry starts with this mark, then each term as one character for its length
- * (LENGTH_BASE + length), the term, one character for its tf (TF_BASE + 4 tf): no separators
- * to look for, so scoring jumps from term to term without reading every character (that read,
- * a branch at each space and colon, was a third of a search's CPU), and a term is hashed only
- * when its length and first character are a query term's. An entry written before, or one a
- * term or tf of which does not fit, is `term:tf` pairs joined by spaces, never starting with
- * the mark (terms are letters and digits).
+ * A compact entry starts with this mark, then for each term: one character for its length
+ * (LENGTH_BASE + length), the term, one for how often the memory's own text holds it
+ * (OWN_BASE + count: the feedback pass reads its best matches' terms from their entries, not
+ * their text), one for its tf (TF_BASE + 4 tf, neighbours included). No separators to look
+ * for, so scoring jumps from term to term without reading every character (that read, a branch
+ * at each space and colon, was a third of a search's CPU). An entry written before, or one a
+ * term, count or tf of which does not fit, is `term:tf` pairs joined by spaces, never starting
+ * with the mark (terms are letters and digits).
  */
 const COMPACT = '~';
 const LENGTH_BASE = 32;
 const MAX_COMPACT_TERM = 126 - LENGTH_BASE;
+const OWN_BASE = 48;
 const TF_BASE = 64;
-// Below the surrogates, so every tf is one UTF-16 code unit.
-const MAX_COMPACT_TF = (0xd7ff - TF_BASE) / 4;
+// Below the surrogates, so every count and tf is one UTF-16 code unit.
+const MAX_CODE = 0xd7ff;
 
-/** A memory's weighted terms as its row stores them, sorted by term (code units). */
-export function encodeTerms(tf: ReadonlyMap<string, number>): string {
+/**
+ * A memory's weighted terms as its row stores them, sorted by term (code units), with the
+ * counts of the terms in its own text (`own`; none: a spec's entry).
+ */
+export function encodeTerms(
+  tf: ReadonlyMap<string, number>,
+  own: ReadonlyMap<string, number> = new Map(),
+): string {
   const sorted = [...tf].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const compact = sorted.every(
     ([term, weight]) =>
       term.length > 0 &&
       term.length <= MAX_COMPACT_TERM &&
       weight > 0 &&
-      weight <= MAX_COMPACT_TF &&
-      Number.isInteger(weight * 4),
+      TF_BASE + weight * 4 <= MAX_CODE &&
+      Number.isInteger(weight * 4) &&
+      OWN_BASE + (own.get(term) ?? 0) <= MAX_CODE,
   );
   if (compact && sorted.length > 0) {
     return (
@@ -41,6 +50,7 @@ export function encodeTerms(tf: ReadonlyMap<string, number>): string {
           ([term, weight]) =>
             String.fromCharCode(LENGTH_BASE + term.length) +
             term +
+            String.fromCharCode(OWN_BASE + (own.get(term) ?? 0)) +
             String.fromCharCode(TF_BASE + weight * 4),
         )
         .join('')
@@ -59,9 +69,28 @@ export function decodeTerms(encoded: string): Map<string, number> {
 }
 
 /**
+ * How often each term is in the memory's own text (textTerms of its content, repeats
+ * counted), from its entry; undefined for a `term:tf` entry, which does not tell.
+ */
+export function ownTerms(encoded: string): Map<string, number> | undefined {
+  if (!encoded.startsWith(COMPACT)) {
+    return undefined;
+  }
+  const counts = new Map<string, number>();
+  const pairs = pairsOf([{ seq: 0, terms: encoded, dl: 0 }]);
+  for (let pair = 0; pair < pairs.offsets[1]; pair++) {
+    const count = encoded.charCodeAt(pairs.ends[pair]) - OWN_BASE;
+    if (count > 0) {
+      counts.set(encoded.slice(pairs.starts[pair], pairs.ends[pair]), count);
+    }
+  }
+  return counts;
+}
+
+/**
  * Where each term of each entry's encoded text is: entry `e`'s are `offsets[e]` to
- * `offsets[e + 1]`, term `p` from `starts[p]` to `ends[p]`. A compact entry's tf is the
- * character at `ends[p]`; in a `term:tf` entry the tf runs on to `tfEnds[p]`, and the term's
+ * `offsets[e + 1]`, term `p` from `starts[p]` to `ends[p]`. A compact entry's own count and tf
+ * are the characters at `ends[p]` and after; in a `term:tf` entry the tf runs on to `tfEnds[p]`, and the term's
  * hash is in `hashes[p]` (taken on the way, as its every character is read anyway). The text is
  * read once; each scoring of the entries (the first pass, then the feedback terms) only looks
  * its terms up.
@@ -76,10 +105,10 @@ export interface EntryPairs {
 }
 
 export function pairsOf(entries: readonly ForwardEntry[]): EntryPairs {
-  // A pair takes 3 characters at least (compact: length, term, tf): that many slots suffice.
+  // A pair takes 4 characters at least (compact: length, term, count, tf): slots enough.
   let capacity = 0;
   for (const entry of entries) {
-    capacity += Math.floor(entry.terms.length / 3) + 1;
+    capacity += (entry.terms.length >> 2) + 1;
   }
   const pairs: EntryPairs = {
     offsets: new Int32Array(entries.length + 1),
@@ -112,7 +141,7 @@ function compactPairs(text: string, pairs: EntryPairs, count: number): number {
     starts[count] = start;
     ends[count] = end;
     count += 1;
-    at = end + 1;
+    at = end + 2;
   }
   return count;
 }
@@ -151,6 +180,6 @@ function spacedPairs(text: string, pairs: EntryPairs, count: number): number {
 export function tfOf(text: string, pairs: EntryPairs, entry: number, pair: number): number {
   const end = pairs.ends[pair];
   return pairs.compact[entry] === 1
-    ? (text.charCodeAt(end) - TF_BASE) / 4
+    ? (text.charCodeAt(end + 1) - TF_BASE) / 4
     : Number(text.slice(end + 1, pairs.tfEnds[pair]));
 }

@@ -18,21 +18,41 @@ export const FEEDBACK_WEIGHT = 0.2;
  */
 export const FEEDBACK_BUDGET_SHARE = 0.1;
 
+/** A best match: how often each term is in its own text (see ownTerms), its score. */
+export interface FeedbackDoc {
+  own: ReadonlyMap<string, number>;
+  score: number;
+}
+
+/** How often each term is in `content`: a FeedbackDoc's `own` from a memory's text. */
+export function termCounts(content: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const term of textTerms(content)) {
+    counts.set(term, (counts.get(term) ?? 0) + 1);
+  }
+  return counts;
+}
+
 /**
  * The query with the terms that weigh most in its first-pass best matches added (RM3: each
  * document's term distribution weighted by its score), at up to FEEDBACK_WEIGHT: the words of
  * what was found find what says the same thing again.
  */
-export function withFeedback(
-  query: WeightedQuery,
-  best: ReadonlyArray<{ content: string; score: number }>,
-): WeightedQuery {
+export function withFeedback(query: WeightedQuery, best: readonly FeedbackDoc[]): WeightedQuery {
   const mass = new Map<string, number>();
-  for (const { content, score } of best.slice(0, FEEDBACK_DOCS)) {
-    const terms = textTerms(content);
-    for (const term of terms) {
+  for (const { own, score } of best.slice(0, FEEDBACK_DOCS)) {
+    let length = 0;
+    for (const count of own.values()) {
+      length += count;
+    }
+    for (const [term, count] of own) {
       if (!query.weights.has(term)) {
-        mass.set(term, (mass.get(term) ?? 0) + score / terms.length);
+        // Once per occurrence, as the text's terms were summed one by one: the same floats.
+        let sum = mass.get(term) ?? 0;
+        for (let time = 0; time < count; time++) {
+          sum += score / length;
+        }
+        mass.set(term, sum);
       }
     }
   }

@@ -1,4 +1,7 @@
-import { withFeedback, FEEDBACK_TERMS, FEEDBACK_WEIGHT } from './feedback';
+import { IndexedRow, indexEntry, termCache } from './conversation-index';
+import { encodeTerms, ownTerms } from './entry-encoding';
+import { FEEDBACK_TERMS, FEEDBACK_WEIGHT, termCounts, withFeedback } from './feedback';
+import { spacedTerms } from './testing/reference-bm25';
 import { EXPANSION_WEIGHT, RELATIONS, weightedQueryTerms } from './query-terms';
 import { MAX_QUERY_TERMS } from './text-terms';
 import { relatedWords, SYNONYM } from './wordnet';
@@ -71,8 +74,8 @@ describe('withFeedback (RM3)', () => {
 
   it("should add the best matches' heaviest terms, the heaviest at FEEDBACK_WEIGHT", () => {
     const expanded = withFeedback(query, [
-      { content: 'I drive a Volvo estate, my car never lets me down', score: 0.8 },
-      { content: 'The Volvo needs new brakes', score: 0.4 },
+      { own: termCounts('I drive a Volvo estate, my car never lets me down'), score: 0.8 },
+      { own: termCounts('The Volvo needs new brakes'), score: 0.4 },
     ]);
     expect(expanded.weights.get('car')).toBe(1);
     expect(expanded.weights.get('volvo')).toBe(FEEDBACK_WEIGHT);
@@ -85,9 +88,33 @@ describe('withFeedback (RM3)', () => {
     expect(expanded.terms).toEqual([...expanded.weights.keys()]);
   });
 
+  it("should take the same terms, to the float, from a memory's entry as from its text", () => {
+    // A memory's own terms (repeats among them) with its neighbours' in its entry.
+    const turn = { conversation: true, terms: null, dl: 0 };
+    const rows: IndexedRow[] = [
+      { ...turn, seq: 1, createdAt: 0, role: 'user', content: 'Volvo brakes again' },
+      {
+        ...turn,
+        seq: 2,
+        createdAt: 1000,
+        role: 'assistant',
+        content: 'The Volvo needs new brakes, new tyres and a new exhaust',
+      },
+    ];
+    const entry = indexEntry(rows, 1, termCache());
+    const own = ownTerms(encodeTerms(entry.tf, entry.own))!;
+    expect(own).toEqual(termCounts(rows[1].content));
+    expect(own.get('new')).toBe(3);
+    const fromEntry = withFeedback(query, [{ own, score: 0.7 }]);
+    const fromText = withFeedback(query, [{ own: termCounts(rows[1].content), score: 0.7 }]);
+    expect([...fromEntry.weights]).toEqual([...fromText.weights]);
+    // An entry written before compact ones does not tell: the flow reads the text then.
+    expect(ownTerms(spacedTerms(entry.tf))).toBeUndefined();
+  });
+
   it('should add at most FEEDBACK_TERMS terms and nothing without matches', () => {
     const long = Array.from({ length: 60 }, (_, i) => `word${i}x`).join(' ');
-    const expanded = withFeedback(query, [{ content: long, score: 0.5 }]);
+    const expanded = withFeedback(query, [{ own: termCounts(long), score: 0.5 }]);
     expect(expanded.terms.length).toBe(1 + FEEDBACK_TERMS);
     expect(withFeedback(query, [])).toBe(query);
   });

@@ -7,8 +7,14 @@ import {
   RECENCY_DEPTH,
   ScopeStats,
 } from './bm25';
-import { FEEDBACK_BUDGET_SHARE, FEEDBACK_DOCS, withFeedback } from './feedback';
-import { EntryPairs, pairsOf } from './entry-encoding';
+import {
+  FEEDBACK_BUDGET_SHARE,
+  FEEDBACK_DOCS,
+  FeedbackDoc,
+  termCounts,
+  withFeedback,
+} from './feedback';
+import { EntryPairs, ownTerms, pairsOf } from './entry-encoding';
 import { bm25Scores, ForwardEntry, hitsOf } from './forward-entries';
 import { WeightedQuery, weightedQueryTerms } from './query-terms';
 import { fuseRanks } from '../rank-fusion';
@@ -49,13 +55,21 @@ export interface SearchIndex {
     terms: readonly string[],
     budget: number,
   ): Promise<CandidateRead | undefined>;
-  feedback(scope: number, terms: readonly string[], limit?: number): Promise<FeedbackRead>;
   /**
-   * The contents of the first pass's best matches, best first. The flow reads the first
-   * FEEDBACK_DOCS; the results mostly come from among the rest, so a store a round trip away
-   * can read its result rows in the same statement.
+   * `likely`: the first pass's best matches, among which the results mostly are: a store a
+   * round trip away can read their rows in the same statement.
    */
-  contents(tenant: string, seqs: readonly number[]): Promise<Map<number, string>>;
+  feedback(
+    scope: number,
+    terms: readonly string[],
+    limit: number | undefined,
+    likely: readonly number[],
+  ): Promise<FeedbackRead>;
+  /**
+   * The contents of the first pass's best matches (`likely`, as for feedback), for the
+   * feedback pass when an entry does not tell its own terms.
+   */
+  contents(tenant: string, likely: readonly number[]): Promise<Map<number, string>>;
   /** Vector side of a hybrid search: seqs by similarity, best first. */
   vectorHits(tenant: string, namespace: string, query: VectorQuery): Promise<number[]>;
 }
@@ -149,18 +163,12 @@ export async function rankText(
   let ranked = found.ranked;
   const top = ranked.slice(0, FEEDBACK_DOCS);
   if (top.length > 0) {
-    const content = await index.contents(
-      tenant,
-      ranked.slice(0, Math.max(FEEDBACK_DOCS, k)).map((hit) => hit.seq),
-    );
-    const best = top
-      .filter((hit) => content.has(hit.seq))
-      .map((hit) => ({ content: content.get(hit.seq)!, score: hit.score }));
-    const second = withFeedback(first, best);
+    const likely = ranked.slice(0, k).map((hit) => hit.seq);
+    const second = withFeedback(first, await feedbackDocs(index, tenant, found, top, likely));
     const added = second.terms.filter((term) => !first.weights.has(term));
     if (added.length > 0) {
       const { scope, stats } = found.stats;
-      const more = await index.feedback(scope, added, feedbackBudget(budget, found.read));
+      const more = await index.feedback(scope, added, feedbackBudget(budget, found.read), likely);
       const df = new Map([...found.stats.df, ...more.df]);
       const seen = new Set(found.entries.map((entry) => entry.seq));
       const fresh = more.entries.filter((entry) => !seen.has(entry.seq));
@@ -187,6 +195,29 @@ export async function rankText(
     }
   }
   return boostRecent(ranked, k);
+}
+
+/**
+ * The first pass's best matches with their own terms, read from their entries; from their text
+ * when one was written before entries told them (see ownTerms).
+ */
+async function feedbackDocs(
+  index: SearchIndex,
+  tenant: string,
+  found: FirstPass,
+  top: readonly Hit[],
+  likely: readonly number[],
+): Promise<FeedbackDoc[]> {
+  const own = top.map((hit) =>
+    ownTerms(found.entries.find((entry) => entry.seq === hit.seq)!.terms),
+  );
+  if (own.every((terms) => terms !== undefined)) {
+    return top.map((hit, at) => ({ own: own[at], score: hit.score }));
+  }
+  const content = await index.contents(tenant, likely);
+  return top
+    .filter((hit) => content.has(hit.seq))
+    .map((hit) => ({ own: termCounts(content.get(hit.seq)!), score: hit.score }));
 }
 
 /**

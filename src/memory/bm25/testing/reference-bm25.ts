@@ -52,7 +52,7 @@ export function entryPostings(entries: readonly ForwardEntry[]): Posting[] {
 
 /**
  * An entry's terms read the plain way, apart from the scanner: compact (`~`, then per term a
- * character of 32 + length, the term, a character of 64 + 4 tf) or `term:tf` pairs.
+ * character of 32 + length, the term, its own count's, a character of 64 + 4 tf) or `term:tf` pairs.
  */
 function termsOf(encoded: string): Array<[string, number]> {
   if (encoded === '') {
@@ -68,8 +68,8 @@ function termsOf(encoded: string): Array<[string, number]> {
   for (let at = 1; at < encoded.length;) {
     const length = encoded.charCodeAt(at) - 32;
     const term = encoded.slice(at + 1, at + 1 + length);
-    terms.push([term, (encoded.charCodeAt(at + 1 + length) - 64) / 4]);
-    at += length + 2;
+    terms.push([term, (encoded.charCodeAt(at + 2 + length) - 64) / 4]);
+    at += length + 3;
   }
   return terms;
 }
