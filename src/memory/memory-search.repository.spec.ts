@@ -122,17 +122,19 @@ describe('BM25 search on both stores', () => {
     },
   );
 
+  /** pg, putting the name (or text) of each statement it runs in `names`. */
+  const recording = (names: string[]): SqlClient => ({
+    ...pg,
+    query: (sql, params, name) => {
+      names.push(name ?? sql);
+      return pg.query(sql, params, name);
+    },
+  });
+
   it('should take the result rows from the best first matches it read', async () => {
     for (const query of QUERIES) {
       const names: string[] = [];
-      const counting: SqlClient = {
-        ...pg,
-        query: (sql, params, name) => {
-          names.push(name ?? sql);
-          return pg.query(sql, params, name);
-        },
-      };
-      const results = await ranked(new PostgresMemoryRepository(counting, 0), query);
+      const results = await ranked(new PostgresMemoryRepository(recording(names), 0), query);
       expect(results).toEqual(await ranked(stores[1].repo, query));
       // The feedback pass reads the 20 best first matches' rows. Feedback lifts one of the sister
       // query's results from below them; the others' results are all among them.
@@ -168,13 +170,6 @@ describe('BM25 search on both stores', () => {
 
   it('should read the result rows the best first matches do not hold, in the namespace only', async () => {
     const names: string[] = [];
-    const counting: SqlClient = {
-      ...pg,
-      query: (sql, params, name) => {
-        names.push(name ?? sql);
-        return pg.query(sql, params, name);
-      },
-    };
     const { items } = await stores[1].repo.list('t', 'ns', { limit: 3 });
     const seqs = (
       await pg.query<{ seq: string }>(
@@ -182,7 +177,7 @@ describe('BM25 search on both stores', () => {
         [items.map((item) => item.id)],
       )
     ).rows.map((row) => Number(row.seq));
-    const index = new PostgresSearchIndex(counting).forSearch();
+    const index = new PostgresSearchIndex(recording(names)).forSearch();
     await index.contents('t', seqs.slice(0, 2));
     const rows = await index.resultRows('t', 'ns', [seqs[1], seqs[2]]);
     expect([...rows.values()].map((row) => row.id)).toEqual([items[1].id, items[2].id]);
