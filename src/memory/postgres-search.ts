@@ -6,11 +6,9 @@ import { SqlQueryable } from './sql-client';
 
 // Named statements: node-postgres prepares each once per connection, so a search's statements
 // are not planned again on every query. Each read is one statement (one round trip), its rows
-// told apart by `kind`: s the namespace's statistics, d a term's df, e a forward entry.
-//
-// CANDIDATES is planCandidates in SQL: the query's terms rarest first (ties in code-unit order,
-// as the JS sort has them), the first always, the next while their postings fit in the budget
-// ($4; 0 reads all); when the first alone is over it, only its $4 newest postings.
+// told apart by `kind`: s the namespace's statistics, d a term's df, e a forward entry, r a
+// memory's row.
+
 // A memory row's columns but seq, in a read whose other rows are not memories (NO_ROW).
 const ROW_COLUMNS = MEMORY_COLUMNS.split(', ')
   .filter((column) => column !== 'seq')
@@ -19,6 +17,9 @@ const NO_ROW =
   'NULL::uuid AS id, NULL AS namespace, NULL AS role, NULL AS content, NULL AS model, ' +
   'NULL AS request_id, NULL::jsonb AS metadata, NULL::timestamptz AS created_at';
 
+// CANDIDATES is planCandidates in SQL: the query's terms rarest first (ties in code-unit order,
+// as the JS sort has them), the first always, the next while their postings fit in the budget
+// ($4; 0 reads all); when the first alone is over it, only its $4 newest postings.
 const CANDIDATES = {
   name: 'memory_search_candidates',
   text: `WITH scope AS (
@@ -63,8 +64,8 @@ const FEEDBACK = {
            WHERE seq = ANY($4::bigint[])
              AND tenant = (SELECT tenant FROM memory_scopes WHERE id = $1)`,
 };
-// The best matches' whole rows: their contents feed the feedback pass, and the search's result
-// rows are mostly among them (see PostgresSearchIndex.resultRows).
+// The best matches' whole rows, when the feedback pass needs their text (entries written before
+// compact ones): their rows are kept for the results as FEEDBACK's are.
 const CONTENTS = {
   name: 'memory_search_contents',
   text: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE seq = ANY($1::bigint[]) AND tenant = $2`,
@@ -78,7 +79,8 @@ const VECTORS = { name: 'memory_search_vectors', text: VECTOR_HITS };
 
 /**
  * The search flow's reads (bm25/search-flow) on the Postgres store's index tables. One made
- * by forSearch keeps the rows `contents` reads, for that search's resultRows.
+ * by forSearch keeps the memory rows `feedback` and `contents` read, for that search's
+ * resultRows.
  */
 export class PostgresSearchIndex implements SearchIndex {
   constructor(
@@ -91,8 +93,9 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   /**
-   * The rows of `seqs` in the namespace, those `contents` read already taken from them, the
-   * others in one statement (none when the results are all among the best first matches).
+   * The rows of `seqs` in the namespace: those read with the feedback pass's statement taken
+   * from it, the others in one statement (none when the results are all among the best first
+   * matches).
    */
   async resultRows(
     tenant: string,

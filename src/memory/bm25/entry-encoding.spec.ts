@@ -23,6 +23,11 @@ describe('entry encoding', () => {
     expect(decodeTerms(encodeTerms(new Map()))).toEqual(new Map());
   });
 
+  it('should come to the end of a damaged compact entry', () => {
+    // A length character below the base would step back to where it started, forever.
+    expect(decodeTerms('~\u001dab').size).toBeLessThanOrEqual(2);
+  });
+
   it('should read entries written before as they were', () => {
     expect(decodeTerms(spacedTerms(tf))).toEqual(tf);
     expect(decodeTerms('re:d:0.5 x2:1')).toEqual(

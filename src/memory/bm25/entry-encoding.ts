@@ -1,9 +1,7 @@
+// How a memory's forward entry (its weighted terms) is written on its row, and read: both
+// stores keep the same text.
 import type { ForwardEntry } from './forward-entries';
 
-/**
- * How a memory's forward entry (its weighted terms) is written on its row, and read: both
- * stores keep the same text.
- */
 const SPACE = 32;
 const COLON = 58;
 /**
@@ -90,10 +88,10 @@ export function ownTerms(encoded: string): Map<string, number> | undefined {
 /**
  * Where each term of each entry's encoded text is: entry `e`'s are `offsets[e]` to
  * `offsets[e + 1]`, term `p` from `starts[p]` to `ends[p]`. A compact entry's own count and tf
- * are the characters at `ends[p]` and after; in a `term:tf` entry the tf runs on to `tfEnds[p]`, and the term's
- * hash is in `hashes[p]` (taken on the way, as its every character is read anyway). The text is
- * read once; each scoring of the entries (the first pass, then the feedback terms) only looks
- * its terms up.
+ * are the two characters from `ends[p]`; in a `term:tf` entry the tf runs on to `tfEnds[p]`,
+ * and the term's hash is in `hashes[p]` (taken on the way, as its every character is read
+ * anyway). The text is read once; each scoring of the entries (the first pass, then the
+ * feedback terms) only looks its terms up.
  */
 export interface EntryPairs {
   offsets: Int32Array;
@@ -137,7 +135,8 @@ function compactPairs(text: string, pairs: EntryPairs, count: number): number {
   const { starts, ends } = pairs;
   for (let at = COMPACT.length; at < text.length;) {
     const start = at + 1;
-    const end = start + text.charCodeAt(at) - LENGTH_BASE;
+    // Never backwards, whatever a damaged row holds: the loop always ends.
+    const end = start + Math.max(0, text.charCodeAt(at) - LENGTH_BASE);
     starts[count] = start;
     ends[count] = end;
     count += 1;
