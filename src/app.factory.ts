@@ -7,7 +7,7 @@ import { json } from 'express';
 import { AppModule } from './app.module';
 import { verifyJsonBounds } from './common/validation/json-scan';
 import { readJsonBodies } from './common/http/json-body-reader';
-import { JsonReplyExpressAdapter } from './common/http/json-reply.adapter';
+import { GatewayExpressAdapter } from './common/http/gateway-express.adapter';
 import { applyRequestTimeouts } from './common/http/request-edges';
 import { SERVED_ROUTE_HEADERS } from './completions/gateway-headers';
 import { appConfig } from './config/app.config';
@@ -40,7 +40,7 @@ export const CORS_EXPOSED_HEADERS = [
 export async function createGatewayApp(): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule,
-    new JsonReplyExpressAdapter(),
+    new GatewayExpressAdapter(),
     {
       // Until the JSON logger takes over, Nest's own console logger stays quiet: a failed boot is
       // reported once, by main.ts, with the message that names the bad setting.

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { request as httpRequest, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { JsonReplyExpressAdapter } from './json-reply.adapter';
+import { expressServer, GatewayExpressAdapter } from './gateway-express.adapter';
 
 interface Answer {
   status: number | undefined;
@@ -30,8 +30,8 @@ function ask(server: Server, method: string, path: string): Promise<Answer> {
   });
 }
 
-describe('JsonReplyExpressAdapter', () => {
-  const adapter = new JsonReplyExpressAdapter();
+describe('GatewayExpressAdapter', () => {
+  const adapter = new GatewayExpressAdapter();
   const bodies: Record<string, unknown> = {
     small: { id: 'chatcmpl-1', object: 'chat.completion', choices: [{ index: 0 }] },
     // Over 1,000 characters (express turns those into a Buffer first) and not ASCII.
@@ -77,5 +77,35 @@ describe('JsonReplyExpressAdapter', () => {
     const head = await ask(server, 'HEAD', '/adapter/small');
     expect(head.body).toBe('');
     expect(head.headers['content-type']).toBe('application/json; charset=utf-8');
+  });
+});
+
+describe('expressServer', () => {
+  it("should make requests and responses with the app's prototypes, which express then keeps", async () => {
+    const app = express();
+    app.set('etag', false);
+    app.get('/hello/:name', (request: Request, response: Response) => {
+      response.status(201).json({ hello: request.params.name, agent: request.get('x-test') });
+    });
+    const server = expressServer(app);
+    const born: boolean[] = [];
+    // Before express's own listener: the objects as Node made them.
+    server.prependListener('request', (request, response) => {
+      born.push(
+        Object.getPrototypeOf(request) === app.request &&
+          Object.getPrototypeOf(response) === app.response,
+      );
+    });
+    server.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const answer = await ask(server, 'GET', '/hello/maya');
+      expect(answer.status).toBe(201);
+      expect(JSON.parse(answer.body)).toEqual({ hello: 'maya' });
+      expect((await ask(server, 'GET', '/nowhere')).status).toBe(404);
+      expect(born).toEqual([true, true]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
