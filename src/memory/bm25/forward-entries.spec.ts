@@ -87,6 +87,21 @@ describe('forward entries', () => {
     );
   });
 
+  it('should keep the very best a sort of them all puts first, ties at the cut included', () => {
+    // Groups of three alike (terms and length) but for their seq: their scores tie.
+    const alike = entries.map((entry, at) => ({ ...entries[at - (at % 3)], seq: entry.seq }));
+    const raw = bm25Scores(alike, pairsOf(alike), order, weights, df, stats);
+    const all = hitsOf(alike, raw);
+    // Places where the score at the cut is shared by the next hit: the tie goes by seq.
+    const tiedCuts = all
+      .map((hit, at) => at + 1)
+      .filter((keep) => keep < all.length && all[keep - 1].score === all[keep].score);
+    expect(tiedCuts.length).toBeGreaterThan(3);
+    for (const keep of [1, 2, 10, ...tiedCuts, all.length, all.length + 5]) {
+      expect(hitsOf(alike, raw, keep)).toEqual(all.slice(0, keep));
+    }
+  });
+
   it('should score no entry on terms none holds (a prefix of a term is not the term)', () => {
     expect(
       hitsOf(entries, bm25Scores(entries, pairs, ['absent', 'fl', 'mayas'], weights, df, stats)),

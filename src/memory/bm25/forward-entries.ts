@@ -137,13 +137,35 @@ export function bm25Scores(
   return raw;
 }
 
-/** The entries with a score, best first, ties by newer seq, scores mapped to (0, 1). */
-export function hitsOf(entries: readonly ForwardEntry[], raw: Float64Array): Hit[] {
-  const hits: Hit[] = [];
-  entries.forEach(({ seq }, entry) => {
+/**
+ * The entries with a score, best first, ties by newer seq, scores mapped to (0, 1); the best
+ * `keep` only, the very ones a sort of them all would put first. A search wants its best few of
+ * hundreds of candidates: sorting them all as objects was 5 % of its CPU, where the scores alone
+ * (a typed array, sorted natively) tell which are worth a place.
+ */
+export function hitsOf(
+  entries: readonly ForwardEntry[],
+  raw: Float64Array,
+  keep = Infinity,
+): Hit[] {
+  const scores = new Float64Array(entries.length);
+  let scored = 0;
+  for (let entry = 0; entry < entries.length; entry++) {
     if (raw[entry] > 0) {
-      hits.push({ seq, score: raw[entry] / (raw[entry] + 1) });
+      scores[scored++] = raw[entry] / (raw[entry] + 1);
     }
-  });
-  return hits.sort(byScore);
+  }
+  // The keep-th best score: every hit at or above it, ties included, then sorted and cut.
+  const floor = scored > keep ? scores.subarray(0, scored).sort()[scored - keep] : 0;
+  const hits: Hit[] = [];
+  for (let entry = 0; entry < entries.length; entry++) {
+    if (raw[entry] > 0) {
+      const score = raw[entry] / (raw[entry] + 1);
+      if (score >= floor) {
+        hits.push({ seq: entries[entry].seq, score });
+      }
+    }
+  }
+  hits.sort(byScore);
+  return hits.length > keep ? hits.slice(0, keep) : hits;
 }

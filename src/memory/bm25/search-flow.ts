@@ -19,6 +19,14 @@ import { bm25Scores, ForwardEntry, hitsOf } from './forward-entries';
 import { WeightedQuery, weightedQueryTerms } from './query-terms';
 import { fuseRanks } from '../rank-fusion';
 
+/**
+ * The first pass's best LIKELY_DEPTH × k matches are read with the feedback pass (their rows, in
+ * the same statement on Postgres): the results are among the best k (of the first pass) for half
+ * the queries of the evaluation, among the best 2k for three quarters; a result outside them
+ * costs one more statement.
+ */
+const LIKELY_DEPTH = 2;
+
 /** A namespace's statistics and some terms' document frequencies; `scope` names its index. */
 export interface TermStats {
   scope: number;
@@ -91,7 +99,10 @@ export interface FlowOptions {
 
 export interface FirstPass {
   stats: TermStats;
-  /** The forward entries read, their raw BM25 (in their order), their exact BM25 ranked. */
+  /**
+   * The forward entries read, their raw BM25 (in their order), and the best `keep` of them
+   * (all by default) with their exact BM25, best first.
+   */
   entries: ForwardEntry[];
   pairs: EntryPairs;
   scores: Float64Array;
@@ -106,7 +117,7 @@ export interface FirstPass {
  * exact BM25, with no posting of a common term read. (A MaxScore bound on what the common
  * terms can add pruned almost nothing here, 5 % of the candidates at 100,000 memories: the
  * WordNet-expanded query has many of them, so reading every candidate costs less than a read
- * more.) `ranked` holds every candidate with its exact BM25, best first.
+ * more.) `ranked` holds the best `keep` candidates with their exact BM25, best first.
  */
 export async function firstPass(
   index: SearchIndex,
@@ -114,6 +125,7 @@ export async function firstPass(
   namespace: string,
   query: WeightedQuery,
   budget: number = DEFAULT_CANDIDATE_POSTINGS,
+  keep = Infinity,
 ): Promise<FirstPass | undefined> {
   if (query.terms.length === 0) {
     return undefined;
@@ -131,13 +143,13 @@ export async function firstPass(
     entries,
     pairs,
     scores,
-    ranked: hitsOf(entries, scores),
+    ranked: hitsOf(entries, scores, keep),
     read: plan.cap ?? plan.essential.reduce((sum, term) => sum + stats.df.get(term)!, 0),
   };
 }
 
 /**
- * BM25 matches of `text`, best first: the first pass, then an RM3 feedback pass whose terms
+ * The best BM25 matches of `text` (RECENCY_DEPTH × limit of them at least), best first: the first pass, then an RM3 feedback pass whose terms
  * (taken from the first pass's best matches) rescore its candidates and add the memories
  * holding those of their rarest terms within what is left of the budget (at most
  * FEEDBACK_BUDGET_SHARE of it), then the recency lift over the top RECENCY_DEPTH × limit.
@@ -156,14 +168,14 @@ export async function rankText(
 ): Promise<Hit[]> {
   const k = RECENCY_DEPTH * limit;
   const first = weightedQueryTerms(text);
-  const found = await firstPass(index, tenant, namespace, first, budget);
+  const found = await firstPass(index, tenant, namespace, first, budget, LIKELY_DEPTH * k);
   if (found === undefined) {
     return [];
   }
   let ranked = found.ranked;
   const top = ranked.slice(0, FEEDBACK_DOCS);
   if (top.length > 0) {
-    const likely = ranked.slice(0, k).map((hit) => hit.seq);
+    const likely = ranked.slice(0, LIKELY_DEPTH * k).map((hit) => hit.seq);
     const second = withFeedback(first, await feedbackDocs(index, tenant, found, top, likely));
     const added = second.terms.filter((term) => !first.weights.has(term));
     if (added.length > 0) {
@@ -191,7 +203,9 @@ export async function rankText(
         df,
         stats,
       );
-      ranked = [...hitsOf(found.entries, grown), ...hitsOf(fresh, freshScores)].sort(byScore);
+      ranked = [...hitsOf(found.entries, grown, k), ...hitsOf(fresh, freshScores, k)]
+        .sort(byScore)
+        .slice(0, k);
     }
   }
   return boostRecent(ranked, k);
