@@ -21,9 +21,9 @@ import { fuseRanks } from '../rank-fusion';
 
 /**
  * The first pass's best LIKELY_DEPTH × k matches are read with the feedback pass (their rows, in
- * the same statement on Postgres): the results are among the best k (of the first pass) for half
- * the queries of the evaluation, among the best 2k for three quarters; a result outside them
- * costs one more statement.
+ * the same statement on Postgres): the results are among the first pass's best k for half the
+ * evaluation's questions asked of a 1,000-memory namespace, among its best 2k for three quarters;
+ * a result outside them costs one more statement.
  */
 const LIKELY_DEPTH = 2;
 
@@ -149,7 +149,8 @@ export async function firstPass(
 }
 
 /**
- * The best BM25 matches of `text` (RECENCY_DEPTH × limit of them at least), best first: the first pass, then an RM3 feedback pass whose terms
+ * The best BM25 matches of `text` (RECENCY_DEPTH × limit of them at least), best first: the
+ * first pass, then an RM3 feedback pass whose terms
  * (taken from the first pass's best matches) rescore its candidates and add the memories
  * holding those of their rarest terms within what is left of the budget (at most
  * FEEDBACK_BUDGET_SHARE of it), then the recency lift over the top RECENCY_DEPTH × limit.
