@@ -8,8 +8,8 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * Nest's express adapter, with an HTTP server whose requests are born express requests (see
- * expressServer), and a shorter path for the common answer: a plain object returned by
- * a POST handler (a chat completion, a response). express's `res.json` + `res.send` read three
+ * expressServer), and a shorter path for the common answer: a plain object returned by a POST
+ * handler (a chat completion, a response). express's `res.json` + `res.send` read three
  * app settings, set and then re-parse the content type to add its charset, test freshness and
  * copy bodies over 1,000 characters into a Buffer: ~2% of the gateway's CPU per request. This
  * writes the bytes `res.json` writes (the gateway turns ETags off, and sets no JSON replacer,

@@ -150,14 +150,13 @@ export async function firstPass(
 
 /**
  * The best BM25 matches of `text` (RECENCY_DEPTH × limit of them at least), best first: the
- * first pass, then an RM3 feedback pass whose terms
- * (taken from the first pass's best matches) rescore its candidates and add the memories
- * holding those of their rarest terms within what is left of the budget (at most
- * FEEDBACK_BUDGET_SHARE of it), then the recency lift over the top RECENCY_DEPTH × limit.
- * Every score there is exact BM25 of the feedback-weighted query; what the budget can miss is
- * a memory holding none of the query's selective terms (see planCandidates) nor the feedback
- * terms read. With no budget (0), every
- * term's postings are read: exact BM25 of the whole feedback-weighted query.
+ * first pass, then an RM3 feedback pass whose terms (taken from the first pass's best matches)
+ * rescore its candidates and add the memories holding those of their rarest terms within what
+ * is left of the budget (at most FEEDBACK_BUDGET_SHARE of it), then the recency lift over the
+ * top RECENCY_DEPTH × limit. Every score there is exact BM25 of the feedback-weighted query;
+ * what the budget can miss is a memory holding none of the query's selective terms (see
+ * planCandidates) nor the feedback terms read. With no budget (0), every term's postings are
+ * read: exact BM25 of the whole feedback-weighted query.
  */
 export async function rankText(
   index: SearchIndex,

@@ -53,9 +53,10 @@ export function queryWords(text: string): string[] {
 
 /**
  * Words already analysed, with their term ('' for none). A conversation repeats its words, and
- * every write re-reads a window of turns around it: stemming them again was a tenth of a
- * search's CPU (the feedback pass reads its best matches' text) and more of a write's. Bounded,
- * so no tenant's vocabulary can grow it; a word is short (MAX_TERM_CHARS), so this is a few MB.
+ * every write re-reads a window of turns around it: stemming them again was most of a write's
+ * analysis (and a tenth of a search's CPU while feedback read its best matches' text; it reads
+ * their entries now, the text only for entries written before). Bounded, so no tenant's
+ * vocabulary can grow it; a word is short (MAX_TERM_CHARS), so this is a few MB.
  */
 const TERM_OF_WORD = new LRUCache<string, string>({ max: 50_000 });
 
