@@ -1,10 +1,12 @@
 'use strict';
 /**
- * Memory search latency through the HTTP API, on both stores, with BENCH_MEMORIES (100,000)
- * memories in one namespace. Run from the repo root: `node bench/memory/search-bench.js [--json]`
- * (or `npm run bench:memory`).
+ * Memory search latency through the HTTP API, on both stores and two data sets: BENCH_MEMORIES
+ * (100,000) memories in one namespace, then a 1,000-memory namespace among 1,000,000 (the
+ * targets: p95 ≤ 20 and ≤ 10 ms). Run from the repo root:
+ * `node bench/memory/search-bench.js [--json]` (or `npm run bench:memory`); BENCH_MODE=namespace
+ * or =tenants times one set only.
  *
- * For each store (BENCH_STORES, default `sqlite,postgres`):
+ * For each set and each store (BENCH_STORES, default `sqlite,postgres`):
  * 1. Starts `node dist/main.js` on a fresh store (SQLite: a temporary DATA_DIR; Postgres: a fresh
  *    schema through `?options=-c search_path=`), and loads the corpus (bench/memory/dataset.js)
  *    through POST /v1/memory/namespaces/bench/memories?conversation=true in 1000-turn batches:
@@ -20,7 +22,7 @@
  *    every posting read) and times the first BENCH_EXACT_QUERIES (100) of the same queries, after
  *    EXACT_WARMUP of them (exact BM25 takes about a second at 100,000): the cost of exactness, and
  *    the overlap of the two top-10s (what the candidate budget misses).
- * BENCH_MODE=tenants: instead of step 1, 1,000,000 memories in 1000 namespaces of 1000 (see
+ * The tenants set: instead of step 1's, 1,000,000 memories in 1000 namespaces of 1000 (see
  * tenant-load.js, loaded through the batch API a few batches at a time), queries to one of them.
  * On Postgres the tables are vacuumed and analysed after the load (as autovacuum would soon), and
  * a checkpoint writes the load's pages back.
@@ -28,7 +30,7 @@
  *
  * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), BENCH_MEMORIES,
  * BENCH_QUERIES (default 500), BENCH_WARMUP_QUERIES (default 1000), BENCH_EXACT_QUERIES, BENCH_STORES,
- * BENCH_MODE, BENCH_SCHEMA_PREFIX (Postgres schema name prefix), and
+ * BENCH_MODE (`namespace,tenants`), BENCH_SCHEMA_PREFIX (Postgres schema name prefix), and
  * MEMORY_SEARCH_CANDIDATE_POSTINGS for the budgeted run.
  */
 const { mkdtempSync, rmSync } = require('node:fs');
@@ -61,8 +63,16 @@ const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
 // Exact BM25 is slow at 100,000: timed on the first of the same queries only.
 const EXACT_QUERIES = Number(process.env.BENCH_EXACT_QUERIES ?? 100);
 const EXACT_WARMUP = Math.min(WARMUP, 100);
-const TENANTS = process.env.BENCH_MODE === 'tenants';
-const NAMESPACE = TENANTS ? MEASURED_NAMESPACE : 'bench';
+// The data sets timed, in this order: `namespace` (BENCH_MEMORIES in one), `tenants`.
+const MODES = (process.env.BENCH_MODE ?? 'namespace,tenants').split(',');
+const NAMESPACE_OF = { namespace: 'bench', tenants: MEASURED_NAMESPACE };
+const SET_OF = {
+  namespace: MEMORIES.toLocaleString('en'),
+  tenants: `${PER_NAMESPACE.toLocaleString('en')} of ${(NAMESPACES * PER_NAMESPACE).toLocaleString('en')}`,
+};
+for (const mode of MODES) {
+  if (!(mode in NAMESPACE_OF)) throw new Error(`BENCH_MODE: ${mode}? (namespace, tenants)`);
+}
 const BATCH = 1000;
 const LIMIT = 10;
 
@@ -86,18 +96,18 @@ function queryList(count) {
   return out.slice(0, count).map((q, i) => (i % 2 === 0 ? `${q} Maya told Tom.` : q));
 }
 
-const searchPath = (q) =>
-  `/v1/memory/namespaces/${NAMESPACE}/memories?q=${encodeURIComponent(q)}&limit=${LIMIT}`;
+const searchPath = (namespace, q) =>
+  `/v1/memory/namespaces/${namespace}/memories?q=${encodeURIComponent(q)}&limit=${LIMIT}`;
 
 /** The latencies of the queries after the first `warmup` (the warm-up's apart); every top 10. */
-async function measure(gateway, queries, warmup) {
+async function measure(gateway, namespace, queries, warmup) {
   const warming = [];
   const samples = [];
   const top = [];
   let failures = 0;
   for (let i = 0; i < queries.length; i++) {
     const t0 = performance.now();
-    const res = await api(gateway.url, 'GET', searchPath(queries[i]));
+    const res = await api(gateway.url, 'GET', searchPath(namespace, queries[i]));
     const ms = performance.now() - t0;
     if (res.status !== 200) failures += 1;
     (i < warmup ? warming : samples).push(ms);
@@ -125,7 +135,7 @@ async function load(gateway) {
     const res = await api(
       gateway.url,
       'POST',
-      `/v1/memory/namespaces/${NAMESPACE}/memories?conversation=true`,
+      `/v1/memory/namespaces/${NAMESPACE_OF.namespace}/memories?conversation=true`,
       batch,
     );
     if (res.status !== 201) throw new Error(`load: HTTP ${res.status} ${JSON.stringify(res.body)}`);
@@ -136,7 +146,8 @@ async function load(gateway) {
   return { inserted, ms, rowsPerSecond: inserted / (ms / 1000) };
 }
 
-async function benchStore(store, upstream, queries) {
+async function benchStore(store, mode, upstream, queries) {
+  const namespace = NAMESPACE_OF[mode];
   let env;
   let cleanup;
   if (store === 'sqlite') {
@@ -163,10 +174,11 @@ async function benchStore(store, upstream, queries) {
     const progress = (n) => {
       if (!JSON_OUT && process.stdout.isTTY) process.stdout.write(`\r  loaded ${n}`);
     };
-    const loaded = TENANTS ? await loadTenants(gateway, store, progress) : await load(gateway);
+    const loaded =
+      mode === 'tenants' ? await loadTenants(gateway, store, progress) : await load(gateway);
     if (!JSON_OUT && process.stdout.isTTY) process.stdout.write('\r');
     say(
-      `search-bench ${store}: loaded ${loaded.inserted} memories in ${fmt(loaded.ms / 1000, 1)} s ` +
+      `search-bench ${mode} ${store}: loaded ${loaded.inserted} memories in ${fmt(loaded.ms / 1000, 1)} s ` +
         `(${fmt(loaded.rowsPerSecond, 0)} memories/s through the batch API` +
         `${loaded.retries ? `, ${loaded.retries} batches retried after a closed connection` : ''})`,
     );
@@ -183,7 +195,7 @@ async function benchStore(store, upstream, queries) {
       await adminQuery(env.DATABASE_URL, 'CHECKPOINT');
       say(`  VACUUM (ANALYZE) and CHECKPOINT in ${fmt((performance.now() - started) / 1000, 1)} s`);
     }
-    const fast = await measure(gateway, queries, WARMUP);
+    const fast = await measure(gateway, namespace, queries, WARMUP);
     say(
       `  budgeted: p50 ${fmt(fast.p50, 2)} ms, p95 ${fmt(fast.p95, 2)} ms ` +
         `(during the warm-up: p50 ${fmt(fast.warmup.p50, 2)}, p95 ${fmt(fast.warmup.p95, 2)})`,
@@ -202,6 +214,7 @@ async function benchStore(store, upstream, queries) {
     );
     const exact = await measure(
       gateway,
+      namespace,
       queries.slice(0, EXACT_WARMUP + EXACT_QUERIES),
       EXACT_WARMUP,
     );
@@ -215,7 +228,7 @@ async function benchStore(store, upstream, queries) {
     });
     const overlap = total === 0 ? 1 : shared / total;
     const strip = ({ top: _top, ...rest }) => rest;
-    return { store, load: loaded, budgeted: strip(fast), exact: strip(exact), overlap };
+    return { mode, store, load: loaded, budgeted: strip(fast), exact: strip(exact), overlap };
   } finally {
     if (gateway) await gateway.stop();
     await cleanup();
@@ -228,7 +241,9 @@ async function main() {
   const queries = queryList(WARMUP + QUERIES);
   const results = [];
   try {
-    for (const store of STORES) results.push(await benchStore(store, upstream, queries));
+    for (const mode of MODES) {
+      for (const store of STORES) results.push(await benchStore(store, mode, upstream, queries));
+    }
   } finally {
     await upstream.close();
   }
@@ -237,6 +252,7 @@ async function main() {
   say(
     table(
       [
+        'memories',
         'store',
         'load /s',
         'p50 ms',
@@ -248,6 +264,7 @@ async function main() {
         'top-10 overlap',
       ],
       results.map((r) => [
+        SET_OF[r.mode],
         r.store,
         fmt(r.load.rowsPerSecond, 0),
         fmt(r.budgeted.p50, 2),
@@ -262,10 +279,9 @@ async function main() {
   );
   say('');
   say(
-    (TENANTS
-      ? `${NAMESPACES} namespaces of ${PER_NAMESPACE} memories, queries to one of them (${NAMESPACE})`
-      : `${MEMORIES} memories in one namespace`) +
-      ` (names in half), through the HTTP API, concurrency 1, ` +
+    `${SET_OF.namespace}: in one namespace; ${SET_OF.tenants}: ${NAMESPACES} namespaces of ` +
+      `${PER_NAMESPACE} memories, queries to one of them (${MEASURED_NAMESPACE}). ` +
+      `Names in half; through the HTTP API, concurrency 1, ` +
       `${WARMUP} warm-up queries timed apart (${EXACT_WARMUP} for exact), limit ${LIMIT}; ` +
       'exact = MEMORY_SEARCH_CANDIDATE_POSTINGS=0.',
   );
@@ -276,11 +292,11 @@ async function main() {
   }
   const file = writeResult('search', {
     kind: 'memory-search-bench',
-    mode: TENANTS ? 'tenants' : 'one-namespace',
+    modes: MODES,
     at: new Date().toISOString(),
     node: process.version,
     load: loadAverage(),
-    memories: TENANTS ? NAMESPACES * PER_NAMESPACE : MEMORIES,
+    memories: { namespace: MEMORIES, tenants: NAMESPACES * PER_NAMESPACE },
     warmupQueries: WARMUP,
     limit: LIMIT,
     results,
