@@ -21,6 +21,10 @@
  *   EVAL_SCHEMA_PREFIX prefix of the Postgres schema created for the run (default memory_eval)
  *   EVAL_LIMIT         results asked per question (default 10)
  *   EVAL_GATEWAY_ENV   extra gateway env as JSON, e.g. '{"MEMORY_MIN_SCORE":"0"}'
+ *   EVAL_EXTRA_HISTORY turns of chit-chat added to each namespace (dataset.js extraHistory: filler
+ *                      of other data sets, never near a persona's sessions, no evidence), to
+ *                      measure recall in namespaces of realistic size; with EVAL_GATEWAY_ENV
+ *                      '{"MEMORY_SEARCH_CANDIDATE_POSTINGS":"0"}', what the candidate budget costs
  */
 const {
   api,
@@ -33,12 +37,14 @@ const {
   fmt,
   writeResult,
 } = require('./common');
-const { buildDataset, turnsOf, stats } = require('./dataset');
+const { buildDataset, extraHistory, turnsOf, stats } = require('./dataset');
 const { scoreQuestion, aggregate, typeTable, pct } = require('./metrics');
 
 const JSON_OUT = process.argv.includes('--json');
 const say = (line = '') => (JSON_OUT ? process.stderr : process.stdout).write(`${line}\n`);
 const LIMIT = Number(process.env.EVAL_LIMIT ?? 10);
+const EXTRA_HISTORY = Number(process.env.EVAL_EXTRA_HISTORY ?? 0);
+const EXTRA_BATCH = 1000;
 
 async function main() {
   const started = Date.now();
@@ -53,7 +59,9 @@ async function main() {
 
   const databaseUrl = process.env.EVAL_DATABASE_URL || undefined;
   const extraEnv = process.env.EVAL_GATEWAY_ENV ? JSON.parse(process.env.EVAL_GATEWAY_ENV) : {};
-  const schema = databaseUrl ? schemaName(process.env.EVAL_SCHEMA_PREFIX ?? 'memory_eval') : undefined;
+  const schema = databaseUrl
+    ? schemaName(process.env.EVAL_SCHEMA_PREFIX ?? 'memory_eval')
+    : undefined;
   const upstream = await startUpstream();
   let gateway;
   const problems = [];
@@ -100,9 +108,29 @@ async function main() {
         skipped += res.body.skipped;
       }
     }
+    const history = extraHistory(ds, EXTRA_HISTORY);
+    for (const [namespace, turns] of history) {
+      for (let i = 0; i < turns.length; i += EXTRA_BATCH) {
+        const res = await api(
+          gateway.url,
+          'POST',
+          `/v1/memory/namespaces/${encodeURIComponent(namespace)}/memories?conversation=true`,
+          turns
+            .slice(i, i + EXTRA_BATCH)
+            .map((t) => ({ content: t.content, role: t.role, created_at: t.createdAt })),
+        );
+        if (res.status !== 201) {
+          throw new Error(`POST extra history for ${namespace}: HTTP ${res.status}`);
+        }
+        inserted += res.body.inserted;
+        skipped += res.body.skipped;
+      }
+    }
     const loadMs = performance.now() - loadStarted;
     say(
-      `eval: loaded ${inserted} memories (${skipped} exact duplicates skipped) in ${fmt(loadMs / 1000, 1)} s`,
+      `eval: loaded ${inserted} memories (${skipped} exact duplicates skipped` +
+        `${EXTRA_HISTORY > 0 ? `, ${EXTRA_HISTORY} extra turns per namespace` : ''}) ` +
+        `in ${fmt(loadMs / 1000, 1)} s`,
     );
 
     // Spot-check what was stored against what was sent.
@@ -182,6 +210,7 @@ async function main() {
       node: process.version,
       store: schema ? 'postgres' : 'sqlite (memory://)',
       gatewayEnv: extraEnv,
+      extraHistory: EXTRA_HISTORY,
       limit: LIMIT,
       dataset: dsStats,
       load: { inserted, skipped, ms: loadMs },
