@@ -83,47 +83,38 @@ async function main() {
     let inserted = 0;
     let skipped = 0;
     const loadStarted = performance.now();
+    /** One batch of turns; their memories, in order (data), checked. */
+    const addTurns = async (namespace, turns) => {
+      const res = await api(
+        gateway.url,
+        'POST',
+        `/v1/memory/namespaces/${encodeURIComponent(namespace)}/memories?conversation=true`,
+        turns.map((t) => ({ content: t.content, role: t.role, created_at: t.createdAt })),
+      );
+      if (
+        res.status !== 201 ||
+        !Array.isArray(res.body?.data) ||
+        res.body.data.length !== turns.length
+      ) {
+        throw new Error(
+          `POST memories for ${namespace}: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
+        );
+      }
+      inserted += res.body.inserted;
+      skipped += res.body.skipped;
+      return res.body.data;
+    };
     // One batch per session with conversation=true: each user turn is indexed with the turn
     // before it, as turns written by /v1/memory/chat/completions are.
     for (const persona of ds.personas) {
       for (const session of persona.sessions) {
-        const chunk = session.turns;
-        const res = await api(
-          gateway.url,
-          'POST',
-          `/v1/memory/namespaces/${encodeURIComponent(persona.namespace)}/memories?conversation=true`,
-          chunk.map((t) => ({ content: t.content, role: t.role, created_at: t.createdAt })),
-        );
-        if (
-          res.status !== 201 ||
-          !Array.isArray(res.body?.data) ||
-          res.body.data.length !== chunk.length
-        ) {
-          throw new Error(
-            `POST memories for ${persona.namespace}: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
-          );
-        }
-        chunk.forEach((t, j) => memoryIdOf.set(t.id, res.body.data[j].id));
-        inserted += res.body.inserted;
-        skipped += res.body.skipped;
+        const data = await addTurns(persona.namespace, session.turns);
+        session.turns.forEach((t, j) => memoryIdOf.set(t.id, data[j].id));
       }
     }
-    const history = extraHistory(ds, EXTRA_HISTORY);
-    for (const [namespace, turns] of history) {
+    for (const [namespace, turns] of extraHistory(ds, EXTRA_HISTORY)) {
       for (let i = 0; i < turns.length; i += EXTRA_BATCH) {
-        const res = await api(
-          gateway.url,
-          'POST',
-          `/v1/memory/namespaces/${encodeURIComponent(namespace)}/memories?conversation=true`,
-          turns
-            .slice(i, i + EXTRA_BATCH)
-            .map((t) => ({ content: t.content, role: t.role, created_at: t.createdAt })),
-        );
-        if (res.status !== 201) {
-          throw new Error(`POST extra history for ${namespace}: HTTP ${res.status}`);
-        }
-        inserted += res.body.inserted;
-        skipped += res.body.skipped;
+        await addTurns(namespace, turns.slice(i, i + EXTRA_BATCH));
       }
     }
     const loadMs = performance.now() - loadStarted;
